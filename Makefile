@@ -1,0 +1,65 @@
+# Hoeksteen. `make run` serves the demo; `make test` runs everything CI runs.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+CONSTRAINTS := requirements/constraints.txt
+export PYTHONPATH := $(CURDIR)/src
+export DJANGO_SETTINGS_MODULE := hoeksteen.settings
+
+.PHONY: run test lint typecheck unit e2e messages makemessages install install-dev chromium clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: pyproject.toml $(CONSTRAINTS) | $(BIN)/activate
+	@echo "Installing Hoeksteen into $(VENV) …"
+	$(PY) -m pip install --progress-bar on -c $(CONSTRAINTS) -e .
+	@touch $@
+
+$(VENV)/.dev: pyproject.toml $(CONSTRAINTS) $(VENV)/.runtime
+	@echo "Installing the test tools into $(VENV) …"
+	$(PY) -m pip install --progress-bar on -c $(CONSTRAINTS) -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+# Compiled catalogues are build output, made from the .po files in git.
+messages: $(VENV)/.runtime
+	cd src/hoeksteen && $(abspath $(PY)) -m django compilemessages --verbosity 0
+
+makemessages: $(VENV)/.runtime
+	cd src/hoeksteen && $(abspath $(PY)) -m django makemessages -l nl --no-obsolete --no-location
+
+run: install messages
+	$(PY) -m hoeksteen migrate --verbosity 0
+	$(PY) -m hoeksteen demo
+	HOEKSTEEN_TICK_INTERVAL=$${HOEKSTEEN_TICK_INTERVAL:-30} $(PY) -m hoeksteen serve
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy src
+
+unit: $(VENV)/.dev messages
+	$(BIN)/pytest -m "not e2e" -q
+
+# Playwright drives Debian's chromium: its own browser download needs a
+# network this project does not assume.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests …"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
+
+e2e: $(VENV)/.dev messages chromium
+	$(BIN)/pytest -m e2e -q
+
+test: lint typecheck unit e2e
+
+clean:
+	rm -rf $(VENV) var/hoeksteen.sqlite3*

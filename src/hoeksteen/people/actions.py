@@ -1,0 +1,66 @@
+"""Writes about people: second-factor devices and recovery codes."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from hoeksteen.audit.actions import audit_record
+from hoeksteen.people.models import User
+
+RECOVERY_CODE_COUNT = 10
+
+
+def totp_device_pending(*, user: User) -> TOTPDevice:
+    """The authenticator being set up: an unconfirmed TOTP device, made once."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm the authenticator with a first code; return fresh recovery codes.
+
+    Returns None, and changes nothing, when the code is wrong.
+    """
+    if device.user_id != user.pk or device.confirmed:
+        return None
+    if not device.verify_token(token):
+        return None
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _replace_recovery_codes(user=user)
+        audit_record(actor=user, organisation_id=None, action="auth.2fa_enrolled", target=user)
+    return codes
+
+
+def recovery_codes_regenerate(*, user: User) -> list[str]:
+    """Replace the user's recovery codes; the old ones stop working."""
+    with transaction.atomic():
+        codes = _replace_recovery_codes(user=user)
+        audit_record(
+            actor=user, organisation_id=None, action="auth.recovery_codes_renewed", target=user
+        )
+    return codes
+
+
+def _replace_recovery_codes(*, user: User) -> list[str]:
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="recovery codes")
+    device.token_set.all().delete()
+    codes = [_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def _recovery_code() -> str:
+    # Ten lowercase letters and digits without look-alikes, in two groups.
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    raw = "".join(secrets.choice(alphabet) for _ in range(10))
+    return f"{raw[:5]}-{raw[5:]}"

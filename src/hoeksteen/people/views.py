@@ -1,0 +1,118 @@
+"""Signing in, the second factor and recovery codes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+
+from hoeksteen.audit.actions import audit_record
+from hoeksteen.people import actions
+from hoeksteen.people.forms import TokenForm
+from hoeksteen.people.models import User
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "people/login.html"
+    redirect_authenticated_user = True
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return "/"
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if user_has_device(user):
+        return redirect("people:otp_verify")
+    device = actions.totp_device_pending(user=user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = actions.totp_device_confirm(
+            user=user, device=device, token=form.cleaned_data["token"]
+        )
+        if codes is not None:
+            otp_login(request, device)
+            return render(
+                request,
+                "people/recovery_codes.html",
+                {"codes": codes, "next": _safe_next(request)},
+            )
+        form.add_error("token", _("That code is not right. Check the time on your phone and try again."))
+    import segno
+
+    qr = segno.make(device.config_url, error="m")
+    return render(
+        request,
+        "people/otp_setup.html",
+        {
+            "form": form,
+            "qr_data_uri": qr.svg_data_uri(scale=4, dark="#1b1f24"),
+            "secret": _base32_secret(device.bin_key),
+            "next": _safe_next(request),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _base32_secret(key: bytes) -> str:
+    import base64
+
+    raw = base64.b32encode(key).decode().rstrip("=")
+    return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not user_has_device(user):
+        return redirect("people:otp_setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        audit_record(actor=user, organisation_id=None, action="auth.2fa_failed", target=user)
+        form.add_error(
+            "token",
+            _("That code is not right. Wait for a new code and try again, or use a recovery code."),
+        )
+    return render(
+        request,
+        "people/otp_verify.html",
+        {"form": form, "next": _safe_next(request)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not user.is_verified():  # type: ignore[attr-defined]
+        return redirect("people:otp_verify")
+    if request.method == "POST":
+        codes = actions.recovery_codes_regenerate(user=user)
+        messages.success(request, _("New recovery codes were made. The old ones no longer work."))
+        return render(request, "people/recovery_codes.html", {"codes": codes, "next": "/"})
+    return render(request, "people/recovery_codes_renew.html")

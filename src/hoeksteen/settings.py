@@ -1,0 +1,247 @@
+"""Django settings for Hoeksteen.
+
+Every value that differs between the embedded default (`make run`: SQLite under
+var/, console e-mail) and production comes from an environment variable,
+documented here where it is read and collected in docs/deployment.md.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from hoeksteen.core.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+# HOEKSTEEN_VAR_DIR: where the embedded mode keeps its database, key files,
+# uploads and sent mail. Defaults to var/ in the working directory.
+VAR_DIR = Path(env_str("HOEKSTEEN_VAR_DIR", str(Path.cwd() / "var"))).resolve()
+
+# HOEKSTEEN_PRODUCTION: 1 turns on every production safeguard (HTTPS only,
+# secure cookies, HSTS, required secret key and allowed hosts).
+PRODUCTION = env_bool("HOEKSTEEN_PRODUCTION", False)
+# DJANGO_DEBUG: shows Django's debug pages. Never in production.
+DEBUG = env_bool("DJANGO_DEBUG", False) and not PRODUCTION
+
+
+def _secret_key() -> str:
+    # DJANGO_SECRET_KEY: required in production. The embedded mode creates one
+    # on first run and keeps it in var/secret-key, readable by its owner only.
+    key = os.environ.get("DJANGO_SECRET_KEY")
+    if key:
+        return key
+    if PRODUCTION:
+        raise RuntimeError("DJANGO_SECRET_KEY must be set when HOEKSTEEN_PRODUCTION=1.")
+    path = VAR_DIR / "secret-key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(64))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+# DJANGO_ALLOWED_HOSTS: comma-separated host names this instance answers to.
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
+# DJANGO_CSRF_TRUSTED_ORIGINS: origins (with scheme) allowed to post forms.
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "hoeksteen.core",
+    "hoeksteen.organisations",
+    "hoeksteen.people",
+    "hoeksteen.access",
+    "hoeksteen.audit",
+    "hoeksteen.outbox",
+    "hoeksteen.access.apps.HoeksteenAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "rules.apps.AutodiscoverRulesConfig",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "hoeksteen.people.middleware.SecondFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "hoeksteen.urls"
+WSGI_APPLICATION = "hoeksteen.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "hoeksteen.people.context_processors.memberships",
+            ],
+        },
+    },
+]
+
+# DATABASE_URL: e.g. postgres://user:pass@host:5432/hoeksteen. Without it the
+# embedded SQLite database var/hoeksteen.sqlite3 is used.
+_database_url = os.environ.get("DATABASE_URL")
+if _database_url:
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    DATABASES["default"]["TEST"] = {"NAME": env_str("HOEKSTEEN_TEST_DATABASE", "") or None}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "hoeksteen.sqlite3",
+            "OPTIONS": {
+                # WAL lets readers go on while one writer writes; IMMEDIATE takes
+                # the write lock at BEGIN, so two writers queue instead of one
+                # failing with "database is locked" half-way through.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "people.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "people:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "people:login"
+
+# Failed logins: after AXES_FAILURE_LIMIT failures for one account from one
+# address, that combination is locked for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "people/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Behind a proxy, set AXES_IPWARE_META_PRECEDENCE_ORDER accordingly.
+
+OTP_TOTP_ISSUER = "Hoeksteen"
+
+SESSION_ENGINE = env_str("SESSION_ENGINE", "django.contrib.sessions.backends.db")
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "hoeksteen.core.views.csrf_failure"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # SECURE_PROXY_SSL_HEADER: set HOEKSTEEN_BEHIND_PROXY=1 when a proxy
+    # terminates TLS and sends X-Forwarded-Proto.
+    if env_bool("HOEKSTEEN_BEHIND_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+# Requests larger than this are refused with a 400 before any view runs.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+# Private uploads live outside the web root and are only served through views
+# that ask the access policy first.
+MEDIA_ROOT = Path(env_str("HOEKSTEEN_PRIVATE_FILES", str(VAR_DIR / "private")))
+
+# EMAIL_BACKEND: console in the embedded mode; in production set the SMTP
+# backend with EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Hoeksteen <noreply@hoeksteen.invalid>")
+# HOEKSTEEN_BASE_URL: the public address used in e-mails.
+BASE_URL = env_str("HOEKSTEEN_BASE_URL", "http://127.0.0.1:8000")
+
+# HOEKSTEEN_TICK_INTERVAL: seconds between in-process ticks in each gunicorn
+# worker; 0 leaves the tick to an external timer (production).
+TICK_INTERVAL = env_int("HOEKSTEEN_TICK_INTERVAL", 0)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("HOEKSTEEN_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # axes logs usernames and addresses on every attempt; keep it to warnings.
+        "axes": {"level": "WARNING"},
+    },
+}
