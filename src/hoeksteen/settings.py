@@ -12,9 +12,13 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from hoeksteen.core.env import env_bool, env_int, env_list, env_str
+
+# Lets generic Django classes be subscripted at run time (AdminUserCreationForm[User]).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 # HOEKSTEEN_VAR_DIR: where the embedded mode keeps its database, key files,
@@ -119,7 +123,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "hoeksteen.sqlite3",
+            "NAME": str(VAR_DIR / "hoeksteen.sqlite3"),
             "OPTIONS": {
                 # WAL lets readers go on while one writer writes; IMMEDIATE takes
                 # the write lock at BEGIN, so two writers queue instead of one
@@ -214,6 +218,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    # The embedded mode serves static files from the apps; whitenoise still
+    # expects the collected folder to exist.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Private uploads live outside the web root and are only served through views
 # that ask the access policy first.
 MEDIA_ROOT = Path(env_str("HOEKSTEEN_PRIVATE_FILES", str(VAR_DIR / "private")))

@@ -35,7 +35,7 @@ class HoeksteenAdminSite(admin.AdminSite):
         user = request.user
         if not (user.is_active and user.is_authenticated):
             return False
-        if not user.is_verified():  # type: ignore[union-attr]
+        if not user.is_verified():  # type: ignore[attr-defined]
             return False
         return policy.is_platform_admin(user) or bool(
             policy.organisation_ids_with_role(user, Role.COORDINATOR)

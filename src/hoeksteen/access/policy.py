@@ -37,7 +37,9 @@ _RULES: dict[type[models.Model], VisibilityRule] = {}
 INTERNAL_MODELS: set[str] = set()
 
 
-def visibility(model: type[M]) -> Callable[[Callable[[User], QuerySet[M]]], Callable[[User], QuerySet[M]]]:
+def visibility(
+    model: type[M],
+) -> Callable[[Callable[[User], QuerySet[M]]], Callable[[User], QuerySet[M]]]:
     """Register the rule that says which rows of `model` a signed-in user may see."""
 
     def register(rule: Callable[[User], QuerySet[M]]) -> Callable[[User], QuerySet[M]]:
@@ -87,9 +89,7 @@ def organisation_ids_with_role(user: AnyUser, *roles: str) -> QuerySet[Membershi
 
 def roles_in(user: AnyUser, organisation: Organisation) -> set[str]:
     return set(
-        active_memberships(user)
-        .filter(organisation=organisation)
-        .values_list("role", flat=True)
+        active_memberships(user).filter(organisation=organisation).values_list("role", flat=True)
     )
 
 
@@ -104,9 +104,9 @@ def is_platform_admin(user: AnyUser) -> bool:
 
 def organisation_for(user: AnyUser, slug: str) -> Organisation:
     """The organisation named in a URL, if the user is a member of it."""
-    organisation = (
-        Organisation.objects.filter(slug=slug, id__in=organisation_ids_with_role(user)).first()
-    )
+    organisation = Organisation.objects.filter(
+        slug=slug, id__in=organisation_ids_with_role(user)
+    ).first()
     if organisation is None:
         raise Http404
     return organisation
@@ -192,6 +192,8 @@ def may_configure(user: AnyUser, organisation_id: int | None) -> bool:
         return True
     if organisation_id is None:
         return False
-    return organisation_ids_with_role(user, Role.COORDINATOR).filter(
-        organisation_id=organisation_id
-    ).exists()
+    return (
+        organisation_ids_with_role(user, Role.COORDINATOR)
+        .filter(organisation_id=organisation_id)
+        .exists()
+    )

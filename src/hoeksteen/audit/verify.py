@@ -43,7 +43,7 @@ class VerifyResult:
 
 
 def _verify_chain(
-    organisation_id: int, *, start_seq: int, start_hash: str, progress: Callable[[int], None]
+    organisation_id: int, *, start_seq: int, start_hash: str, progress: Callable[[int], object]
 ) -> tuple[int, Break | None, tuple[int, str]]:
     expected_seq, prev_hash, last_id = start_seq + 1, start_hash, 0
     checked = 0
@@ -53,7 +53,18 @@ def _verify_chain(
         .values_list(*_FIELDS)
         .iterator(chunk_size=5000)
     )
-    for row_id, seq, actor_id, action, object_type, object_id, detail, created_at, prev, stored in rows:
+    for (
+        row_id,
+        seq,
+        actor_id,
+        action,
+        object_type,
+        object_id,
+        detail,
+        created_at,
+        prev,
+        stored,
+    ) in rows:
         if seq != expected_seq:
             return checked, Break(organisation_id, expected_seq, "missing (deleted)"), (0, "")
         if row_id < last_id:
@@ -82,7 +93,7 @@ def _verify_chain(
 
 
 def verify_audit(
-    *, incremental: bool = False, progress: Callable[[int], None] = lambda n: None
+    *, incremental: bool = False, progress: Callable[[int], object] = lambda n: None
 ) -> VerifyResult:
     """Recompute every chain and compare it with its head.
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 
-class ImproperlyConfiguredEnv(Exception):
+class EnvError(Exception):
     """An environment variable holds a value that cannot be used."""
 
 
@@ -32,7 +32,7 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ImproperlyConfiguredEnv(f"{name}={raw!r} is not a boolean; use 1/0, true/false.")
+    raise EnvError(f"{name}={raw!r} is not a boolean; use 1/0, true/false.")
 
 
 def env_int(name: str, default: int) -> int:
@@ -42,7 +42,7 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise ImproperlyConfiguredEnv(f"{name}={raw!r} is not a whole number.") from None
+        raise EnvError(f"{name}={raw!r} is not a whole number.") from None
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

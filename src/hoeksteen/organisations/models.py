@@ -165,8 +165,9 @@ class VPTeamMember(TenantModel):
 
     def clean(self) -> None:
         # In the admin's add view the team is not saved yet, but it is set.
-        team = VPTeamMember.team.field.get_cached_value(self, None) or (
-            VPTeam.objects.filter(pk=self.team_id).first()
+        cached = VPTeamMember.team.field.get_cached_value(self, None)
+        team = (
+            cached if isinstance(cached, VPTeam) else VPTeam.objects.filter(pk=self.team_id).first()
         )
         if team is None or not self.user_id:
             return

@@ -57,7 +57,7 @@ def drain_outbox(*, now: dt.datetime, limit: int = 500) -> int:
                 break
             try:
                 _send(message)
-            except Exception as exc:  # noqa: BLE001 - any mail failure is retried the same way.
+            except Exception as exc:  # any mail failure is retried the same way
                 message.attempts += 1
                 message.last_error = f"{type(exc).__name__}: {exc}"[:500]
                 if message.attempts >= MAX_ATTEMPTS:

@@ -21,7 +21,15 @@ class MembershipAdmin(TenantAdmin):
     list_display = ["user", "role", "vp_kind", "handler_kind", "organisation", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["user__username", "user__last_name"]
-    fields = ["organisation", "user", "role", "vp_kind", "lvv_registered", "handler_kind", "is_active"]
+    fields = [
+        "organisation",
+        "user",
+        "role",
+        "vp_kind",
+        "lvv_registered",
+        "handler_kind",
+        "is_active",
+    ]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "user":
@@ -29,7 +37,7 @@ class MembershipAdmin(TenantAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class NewPersonForm(AdminUserCreationForm):
+class NewPersonForm(AdminUserCreationForm[User]):
     """A new account is always made with its first role in an organisation,
     so a coordinator never creates a person they cannot see afterwards."""
 
@@ -40,11 +48,11 @@ class NewPersonForm(AdminUserCreationForm):
 
     class Meta(AdminUserCreationForm.Meta):
         model = User
-        fields = ["username", "first_name", "last_name", "email"]
+        fields = ("username", "first_name", "last_name", "email")
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, TenantAdmin):  # type: ignore[misc]
+class UserAdmin(DjangoUserAdmin[User], TenantAdmin):
     add_form = NewPersonForm
     add_fieldsets = [
         (
@@ -79,10 +87,10 @@ class UserAdmin(DjangoUserAdmin, TenantAdmin):  # type: ignore[misc]
             fieldsets.append((_("Platform"), {"fields": ["is_staff", "is_superuser"]}))
         return fieldsets
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:  # type: ignore[override]
         form = super().get_form(request, obj, **kwargs)
         if obj is None:
-            form.base_fields["organisation"].queryset = Organisation.objects.filter(
+            form.base_fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
                 id__in=self._configurable_org_ids(request)
             )
         return form

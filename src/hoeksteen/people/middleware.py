@@ -22,9 +22,9 @@ class SecondFactorRequiredMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[attr-defined]
             and not request.path.startswith(_OPEN_PREFIXES)
-            and user_requires_second_factor(user=user)  # type: ignore[arg-type]
+            and user_requires_second_factor(user=user)
         ):
             from django_otp import user_has_device
 

@@ -14,8 +14,8 @@ class User(AbstractUser):
     """A person who signs in. What they may do depends on their memberships."""
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
+        verbose_name = _("user")  # type: ignore[assignment]
+        verbose_name_plural = _("users")  # type: ignore[assignment]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -47,9 +47,7 @@ class Membership(TenantModel):
         User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    vp_kind = models.CharField(
-        _("kind of VP"), max_length=20, choices=VPKind.choices, blank=True
-    )
+    vp_kind = models.CharField(_("kind of VP"), max_length=20, choices=VPKind.choices, blank=True)
     lvv_registered = models.BooleanField(
         _("registered with the LVV"),
         default=False,

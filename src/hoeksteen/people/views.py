@@ -56,7 +56,9 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
                 "people/recovery_codes.html",
                 {"codes": codes, "next": _safe_next(request)},
             )
-        form.add_error("token", _("That code is not right. Check the time on your phone and try again."))
+        form.add_error(
+            "token", _("That code is not right. Check the time on your phone and try again.")
+        )
     import segno
 
     qr = segno.make(device.config_url, error="m")

@@ -1,0 +1,1 @@
+pytest_plugins = ["hoeksteen.testing.personas"]
