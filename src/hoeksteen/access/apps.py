@@ -13,3 +13,12 @@ class HoeksteenAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "hoeksteen.access.admin.HoeksteenAdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        from django.contrib import admin
+        from django.contrib.auth.models import Group
+
+        # Roles are memberships; Django's groups grant nothing here.
+        if admin.site.is_registered(Group):
+            admin.site.unregister(Group)

@@ -3,9 +3,11 @@ action, so every one has its regulation, as in the product."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import factory
+from django.contrib.auth.hashers import make_password
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hoeksteen.organisations.actions import organisation_create
@@ -27,6 +29,11 @@ class OrganisationFactory(factory.django.DjangoModelFactory):  # type: ignore[mi
         return organisation_create(name=kwargs["name"], slug=kwargs["slug"], acting_user=None)
 
 
+@functools.cache
+def _hashed_password() -> str:
+    return make_password(PASSWORD)
+
+
 class UserFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
     class Meta:
         model = User
@@ -36,7 +43,8 @@ class UserFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
     first_name = factory.Faker("first_name", locale="nl_NL")
     last_name = factory.Faker("last_name", locale="nl_NL")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.invalid")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    # Argon2 is slow by design; hash the shared test password once.
+    password = factory.LazyFunction(lambda: _hashed_password())
 
     @factory.post_generation
     def _save(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
