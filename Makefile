@@ -7,6 +7,7 @@ PY := $(BIN)/python
 CONSTRAINTS := requirements/constraints.txt
 export PYTHONPATH := $(CURDIR)/src
 export DJANGO_SETTINGS_MODULE := hoeksteen.settings
+export HOEKSTEEN_VAR_DIR ?= $(CURDIR)/var
 
 .PHONY: run test lint typecheck unit e2e messages makemessages install install-dev chromium clean
 
@@ -36,6 +37,7 @@ makemessages: $(VENV)/.runtime
 
 run: install messages
 	$(PY) -m hoeksteen migrate --verbosity 0
+	$(PY) -m hoeksteen createcachetable
 	$(PY) -m hoeksteen demo
 	HOEKSTEEN_TICK_INTERVAL=$${HOEKSTEEN_TICK_INTERVAL:-30} $(PY) -m hoeksteen serve
 
@@ -57,7 +59,7 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
 
 e2e: $(VENV)/.dev messages chromium
-	$(BIN)/pytest -m e2e -q
+	$(BIN)/pytest -m e2e -q tests/e2e
 
 test: lint typecheck unit e2e
 

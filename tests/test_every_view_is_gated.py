@@ -13,9 +13,26 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from hoeksteen.organisations.models import Organisation
 
 # Pages anyone may open without signing in.
-PUBLIC = {"people:login", "set_language", "home"}
+PUBLIC = {
+    "people:login",
+    "set_language",
+    "home",
+    # An anonymous complainant files and follows a complaint without an account.
+    "complaints:intake",
+    "complaints:received",
+    "complaints:receipt",
+}
 
-SAMPLE_ARGS = {"slug": "acme", "pk": "1", "object_id": "1", "app_label": "people"}
+SAMPLE_ARGS = {
+    "slug": "acme",
+    "pk": "1",
+    "object_id": "1",
+    "app_label": "people",
+    "uid": "6f1c0a8e-3b7d-4c55-9a8e-2f1d5c4b3a21",
+    "step": "acknowledge",
+    "letter_id": "1",
+    "document_id": "1",
+}
 
 
 def _patterns(

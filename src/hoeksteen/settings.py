@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "hoeksteen.access",
     "hoeksteen.audit",
     "hoeksteen.outbox",
+    "hoeksteen.complaints",
     "hoeksteen.access.apps.HoeksteenAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -171,6 +172,20 @@ AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Hoeksteen"
 
+# REDIS_URL: e.g. redis://127.0.0.1:6379/0. Rate limits and lockouts must be
+# shared by every process; without Redis the database holds the cache.
+_redis_url = os.environ.get("REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        if _redis_url
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "hoeksteen_cache",
+        }
+    )
+}
+
 SESSION_ENGINE = env_str("SESSION_ENGINE", "django.contrib.sessions.backends.db")
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -196,6 +211,9 @@ if PRODUCTION:
 
 # Requests larger than this are refused with a 400 before any view runs.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 LANGUAGE_CODE = "nl"
@@ -237,6 +255,13 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Hoeksteen <noreply@hoeksteen.invalid>")
 # HOEKSTEEN_BASE_URL: the public address used in e-mails.
 BASE_URL = env_str("HOEKSTEEN_BASE_URL", "http://127.0.0.1:8000")
+
+# Cost of the deliberate slow hash of anonymous receipt codes (Argon2id).
+RECEIPT_HASH_TIME_COST = env_int("RECEIPT_HASH_TIME_COST", 2)
+RECEIPT_HASH_MEMORY_KIB = env_int("RECEIPT_HASH_MEMORY_KIB", 32768)
+# Attachments: how large one file may be, and how many a complaint may carry.
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+ATTACHMENT_MAX_COUNT = env_int("ATTACHMENT_MAX_COUNT", 5)
 
 # HOEKSTEEN_TICK_INTERVAL: seconds between in-process ticks in each gunicorn
 # worker; 0 leaves the tick to an external timer (production).

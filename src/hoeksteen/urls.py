@@ -7,6 +7,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("", include("hoeksteen.people.urls")),
     path("o/<slug:slug>/", include("hoeksteen.organisations.urls")),
+    path("o/<slug:slug>/", include("hoeksteen.complaints.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

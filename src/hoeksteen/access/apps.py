@@ -7,6 +7,10 @@ class AccessConfig(AppConfig):
     name = "hoeksteen.access"
     label = "access"
 
+    def ready(self) -> None:
+        # Rules register themselves with the policy when imported.
+        from hoeksteen.access import complaint_rules  # noqa: F401
+
 
 class HoeksteenAdminConfig(admin_apps.AdminConfig):
     """Django's admin, with a site that asks the access policy."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +12,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hoeksteen.core.models import TenantModel
+
+
+def _new_receipt_salt() -> str:
+    return secrets.token_hex(16)
 
 
 class Organisation(models.Model):
@@ -21,6 +27,8 @@ class Organisation(models.Model):
         help_text=_("Used in the address of the public complaint regulation page."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Salts the slow hash of anonymous receipt codes (complaints.receipts).
+    receipt_salt = models.CharField(max_length=32, default=_new_receipt_salt, editable=False)
 
     class Meta:
         ordering = ["name"]

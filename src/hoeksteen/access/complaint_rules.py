@@ -1,0 +1,257 @@
+"""Who may see and do what in a complaint about a VP (invariant 1).
+
+The roles a person has in one case follow from the file, not from their
+general role: its handler, its investigator, its complainant, the VP it is
+about (only once the procedure has informed them) and the support persons
+that VP named. Whoever is the subject VP's direct colleague never reaches
+the case — not in a list, a count, a search or an export — even when they
+hold a handler's role, and the subject VP does not either before being
+informed. Every selector and action of the complaints app starts here.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Collection
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from hoeksteen.access import policy
+from hoeksteen.complaints.models import (
+    Attachment,
+    Complaint,
+    ConflictDeclaration,
+    Extension,
+    Hearing,
+    Letter,
+    Message,
+    Party,
+    RecoveryMeasure,
+    Reflection,
+    ReviewAnswer,
+    StatusChange,
+    SupportAssignment,
+    VPResponse,
+)
+from hoeksteen.organisations.models import Organisation, VPTeamMember
+from hoeksteen.people.models import Role, User
+
+
+class CaseRole(enum.StrEnum):
+    HANDLER = "handler"
+    INVESTIGATOR = "investigator"
+    COMPLAINANT = "complainant"
+    SUBJECT_VP = "subject_vp"
+    SUPPORTER = "supporter"
+
+
+def _colleague_of_subject(user: User) -> Exists:
+    """True for complaints about someone who shares a VP team with `user`."""
+    my_teams = VPTeamMember.objects.filter(user=user).values("team_id")
+    return Exists(
+        VPTeamMember.objects.filter(user_id=OuterRef("subject_vp_id"), team_id__in=my_teams)
+    )
+
+
+def _not_conflicted(user: User) -> Q:
+    # The subject VP shares every team with themselves; they are handled by
+    # the informed-VP rule below, everyone else in their teams never sees it.
+    return Q(subject_vp=user) | Q(~_colleague_of_subject(user))
+
+
+@policy.visibility(Complaint)
+def complaints_visible_to(user: User) -> QuerySet[Complaint]:
+    """Every complaint the user has a role in, and none they are conflicted in."""
+    supporting = SupportAssignment.objects.filter(
+        complaint_id=OuterRef("pk"), supporter=user, ended_at__isnull=True
+    )
+    has_case_role = (
+        Q(handler=user)
+        | Q(committee_member=user)
+        | Q(complainant=user)
+        | Q(subject_vp=user, vp_informed_at__isnull=False)
+        | Exists(supporting)
+    )
+    informed_or_not_subject = ~Q(subject_vp=user) | Q(vp_informed_at__isnull=False)
+    return Complaint.objects.filter(
+        has_case_role,
+        _not_conflicted(user),
+        informed_or_not_subject,
+        organisation_id__in=policy.organisation_ids_with_role(user),
+    )
+
+
+@policy.visibility(SupportAssignment)
+def _support_assignments(user: User) -> QuerySet[SupportAssignment]:
+    return SupportAssignment.objects.filter(complaint__in=complaints_visible_to(user))
+
+
+def case_roles(
+    user: User | None, complaint: Complaint, *, receipt_uids: Collection[str] = ()
+) -> frozenset[CaseRole]:
+    """The roles `user` (or the holder of a verified receipt) has in this case."""
+    roles: set[CaseRole] = set()
+    if complaint.is_anonymous and str(complaint.uid) in receipt_uids:
+        roles.add(CaseRole.COMPLAINANT)
+    if user is None or not complaints_visible_to(user).filter(pk=complaint.pk).exists():
+        return frozenset(roles)
+    if complaint.handler_id == user.pk:
+        roles.add(CaseRole.HANDLER)
+    if complaint.committee_member_id == user.pk:
+        roles.add(CaseRole.INVESTIGATOR)
+    if complaint.complainant_id == user.pk:
+        roles.add(CaseRole.COMPLAINANT)
+    if complaint.subject_vp_id == user.pk and complaint.vp_informed_at is not None:
+        roles.add(CaseRole.SUBJECT_VP)
+    if SupportAssignment.objects.filter(
+        complaint=complaint, supporter=user, ended_at__isnull=True
+    ).exists():
+        roles.add(CaseRole.SUPPORTER)
+    return frozenset(roles)
+
+
+def complaints_counted_for(user: User, organisation: Organisation) -> QuerySet[Complaint]:
+    """The complaints a coordinator may count (never read): all of the
+    organisation's, except those about the coordinator or a team colleague."""
+    if not policy.has_role(user, organisation, Role.COORDINATOR):
+        return Complaint.objects.none()
+    return Complaint.objects.filter(organisation=organisation).filter(
+        ~Q(subject_vp=user) & ~_colleague_of_subject(user)
+    )
+
+
+# --- what each role sees inside a case ---------------------------------------
+#
+# `case_*` functions answer for one case and the roles the viewer holds in it
+# (from `case_roles`, so conflicts are already excluded); the registered
+# visibility rules below give the same answer across all cases, for lists,
+# exports and the completeness test.
+
+STAFF = frozenset({CaseRole.HANDLER, CaseRole.INVESTIGATOR})
+
+
+def _sees_as_vp(roles: frozenset[CaseRole], complaint: Complaint) -> bool:
+    if CaseRole.SUBJECT_VP in roles:
+        return True
+    return (
+        CaseRole.SUPPORTER in roles
+        and SupportAssignment.objects.filter(
+            complaint=complaint, ended_at__isnull=True, shares_complaint=True
+        ).exists()
+    )
+
+
+def case_letters(complaint: Complaint, roles: frozenset[CaseRole]) -> QuerySet[Letter]:
+    letters = Letter.objects.filter(complaint=complaint)
+    if roles & STAFF:
+        return letters
+    parties = set()
+    if CaseRole.COMPLAINANT in roles:
+        parties.add(Party.COMPLAINANT)
+    if _sees_as_vp(roles, complaint):
+        parties.add(Party.VP)
+    return letters.filter(recipient_party__in=parties)
+
+
+def case_attachments(complaint: Complaint, roles: frozenset[CaseRole]) -> QuerySet[Attachment]:
+    documents = Attachment.objects.filter(complaint=complaint)
+    if roles & STAFF:
+        return documents
+    shown = Q(pk__in=[])
+    if CaseRole.COMPLAINANT in roles:
+        shown |= Q(added_by_party__in=[Party.COMPLAINANT, Party.HANDLER])
+    if _sees_as_vp(roles, complaint):
+        shown |= Q(shown_to_vp=True)
+    return documents.filter(shown)
+
+
+def case_messages(complaint: Complaint, roles: frozenset[CaseRole]) -> QuerySet[Message]:
+    if roles & {CaseRole.HANDLER, CaseRole.COMPLAINANT}:
+        return Message.objects.filter(complaint=complaint)
+    return Message.objects.none()
+
+
+def case_vp_responses(complaint: Complaint, roles: frozenset[CaseRole]) -> QuerySet[VPResponse]:
+    responses = VPResponse.objects.filter(complaint=complaint)
+    if roles & STAFF or CaseRole.SUBJECT_VP in roles:
+        return responses
+    if CaseRole.SUPPORTER in roles:
+        return responses.filter(shared_with_support=True)
+    return responses.none()
+
+
+def case_hearings(complaint: Complaint, roles: frozenset[CaseRole]) -> QuerySet[Hearing]:
+    hearings = Hearing.objects.filter(complaint=complaint)
+    if roles & STAFF:
+        return hearings
+    parties = []
+    if CaseRole.COMPLAINANT in roles:
+        parties.append("complainant")
+    if CaseRole.SUBJECT_VP in roles:
+        parties.append("vp")
+    return hearings.filter(party__in=parties)
+
+
+def _staff_cases(user: User) -> QuerySet[Complaint]:
+    return complaints_visible_to(user).filter(Q(handler=user) | Q(committee_member=user))
+
+
+@policy.visibility(Letter)
+def _letters(user: User) -> QuerySet[Letter]:
+    visible = complaints_visible_to(user)
+    return Letter.objects.filter(complaint__in=visible).filter(
+        Q(complaint__in=_staff_cases(user))
+        | Q(complaint__complainant=user, recipient_party=Party.COMPLAINANT)
+        | Q(complaint__subject_vp=user, recipient_party=Party.VP)
+    )
+
+
+@policy.visibility(Attachment)
+def _attachments(user: User) -> QuerySet[Attachment]:
+    visible = complaints_visible_to(user)
+    return Attachment.objects.filter(complaint__in=visible).filter(
+        Q(complaint__in=_staff_cases(user))
+        | Q(complaint__complainant=user, added_by_party__in=[Party.COMPLAINANT, Party.HANDLER])
+        | Q(complaint__subject_vp=user, shown_to_vp=True)
+    )
+
+
+@policy.visibility(Message)
+def _messages(user: User) -> QuerySet[Message]:
+    return Message.objects.filter(complaint__in=complaints_visible_to(user)).filter(
+        Q(complaint__handler=user) | Q(complaint__complainant=user)
+    )
+
+
+@policy.visibility(VPResponse)
+def _vp_responses(user: User) -> QuerySet[VPResponse]:
+    return VPResponse.objects.filter(complaint__in=complaints_visible_to(user)).filter(
+        Q(complaint__in=_staff_cases(user)) | Q(complaint__subject_vp=user)
+    )
+
+
+@policy.visibility(Hearing)
+def _hearings(user: User) -> QuerySet[Hearing]:
+    return Hearing.objects.filter(complaint__in=complaints_visible_to(user)).filter(
+        Q(complaint__in=_staff_cases(user))
+        | Q(complaint__complainant=user, party="complainant")
+        | Q(complaint__subject_vp=user, party="vp")
+    )
+
+
+def _staff_only(model: type[Any]) -> None:
+    @policy.visibility(model)
+    def rule(user: User) -> QuerySet[Any]:
+        rows: QuerySet[Any] = model._default_manager.filter(complaint__in=_staff_cases(user))
+        return rows
+
+
+for _model in (StatusChange, ConflictDeclaration, ReviewAnswer, Extension, RecoveryMeasure):
+    _staff_only(_model)
+
+
+@policy.visibility(Reflection)
+def _reflections(user: User) -> QuerySet[Reflection]:
+    # The VP's private reflection: its author alone, whatever other role they hold.
+    return Reflection.objects.filter(vp=user)

@@ -1,0 +1,225 @@
+"""Reads of complaint files. Every one starts from the access policy."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Collection
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from hoeksteen.access.complaint_rules import (
+    CaseRole,
+    case_attachments,
+    case_hearings,
+    case_letters,
+    case_messages,
+    case_roles,
+    case_vp_responses,
+    complaints_counted_for,
+    complaints_visible_to,
+)
+from hoeksteen.audit.actions import audit_record
+from hoeksteen.complaints import terms
+from hoeksteen.complaints.models import (
+    Attachment,
+    Complaint,
+    Hearing,
+    Letter,
+    Message,
+    Reflection,
+    SupportAssignment,
+    VPResponse,
+)
+from hoeksteen.complaints.workflow import OPEN_STATES, State
+from hoeksteen.organisations.models import Organisation
+from hoeksteen.people.models import User
+
+
+def complaints_handled_by(*, user: User, organisation: Organisation) -> QuerySet[Complaint]:
+    """The handler's and investigator's own cases, open ones first, soonest due first."""
+    return (
+        complaints_visible_to(user)
+        .filter(Q(handler=user) | Q(committee_member=user), organisation=organisation)
+        .select_related("subject_vp")
+        .order_by("closed_at", "decision_due_at", "id")
+    )
+
+
+def complaints_filed_by(*, user: User, organisation: Organisation) -> QuerySet[Complaint]:
+    return complaints_visible_to(user).filter(complainant=user, organisation=organisation)
+
+
+def complaints_about(*, user: User, organisation: Organisation) -> QuerySet[Complaint]:
+    """Complaints about this VP of which the procedure has informed them."""
+    return complaints_visible_to(user).filter(
+        subject_vp=user, vp_informed_at__isnull=False, organisation=organisation
+    )
+
+
+def complaints_supported_by(*, user: User, organisation: Organisation) -> QuerySet[Complaint]:
+    return complaints_visible_to(user).filter(
+        organisation=organisation,
+        supporters__supporter=user,
+        supporters__ended_at__isnull=True,
+    )
+
+
+def complaint_open_for(
+    *,
+    user: User | None,
+    organisation: Organisation,
+    uid: str,
+    receipt_uids: Collection[str] = (),
+) -> tuple[Complaint, frozenset[CaseRole]]:
+    """One case with the viewer's roles in it, or Http404 for anyone without one.
+
+    Reading a case is recorded in the audit trail.
+    """
+    complaint = (
+        Complaint.objects.filter(organisation=organisation, uid=uid)
+        .select_related("organisation", "subject_vp", "handler", "committee_member", "complainant")
+        .first()
+    )
+    if complaint is None:
+        raise Http404
+    roles = case_roles(user, complaint, receipt_uids=receipt_uids)
+    if not roles:
+        raise Http404
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            organisation_id=complaint.organisation_id,
+            action="complaint.viewed",
+            target=complaint,
+            detail={"as": ",".join(sorted(roles))},
+        )
+    return complaint, roles
+
+
+@dataclasses.dataclass(frozen=True)
+class TermStatus:
+    term: terms.Term
+    due: dt.datetime
+    days_left: int
+    met: bool
+
+    @property
+    def overdue(self) -> bool:
+        return not self.met and self.days_left < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_left
+
+
+def term_statuses(complaint: Complaint, *, now: dt.datetime) -> list[TermStatus]:
+    """The case's terms, for display: due moment, days left, whether met."""
+    rows: list[tuple[terms.Term, dt.datetime | None, bool]] = [
+        (
+            terms.Term.ACKNOWLEDGMENT,
+            complaint.acknowledgment_due_at,
+            complaint.acknowledged_at is not None,
+        ),
+        (terms.Term.VP_RESPONSE, complaint.vp_response_due_at, complaint.vp_heard_at is not None),
+        (terms.Term.DECISION, complaint.decision_due_at, complaint.decided_at is not None),
+        (terms.Term.FEEDBACK, complaint.feedback_due_at, complaint.decided_at is not None),
+    ]
+    finished = complaint.state in (State.CLOSED, State.WITHDRAWN)
+    return [
+        TermStatus(term=term, due=due, days_left=terms.days_left(due, now), met=met or finished)
+        for term, due, met in rows
+        if due is not None
+    ]
+
+
+@dataclasses.dataclass(frozen=True)
+class CaseFile:
+    """What one viewer may see of one case."""
+
+    complaint: Complaint
+    roles: frozenset[CaseRole]
+    letters: QuerySet[Letter]
+    attachments: QuerySet[Attachment]
+    messages: QuerySet[Message]
+    responses: QuerySet[VPResponse]
+    hearings: QuerySet[Hearing]
+    supporters: QuerySet[SupportAssignment]
+    reflection: Reflection | None
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.roles & {CaseRole.HANDLER, CaseRole.INVESTIGATOR})
+
+    @property
+    def sees_description(self) -> bool:
+        if self.is_staff or CaseRole.COMPLAINANT in self.roles:
+            return True
+        if CaseRole.SUBJECT_VP in self.roles:
+            return self.complaint.vp_may_read_description
+        if CaseRole.SUPPORTER in self.roles:
+            return (
+                self.complaint.vp_may_read_description
+                and self.supporters.filter(shares_complaint=True).exists()
+            )
+        return False
+
+
+def case_file(complaint: Complaint, roles: frozenset[CaseRole], *, user: User | None) -> CaseFile:
+    reflection = None
+    if CaseRole.SUBJECT_VP in roles and user is not None:
+        reflection = Reflection.objects.filter(complaint=complaint, vp=user).first()
+    supporters = SupportAssignment.objects.filter(complaint=complaint, ended_at__isnull=True)
+    if not roles & {CaseRole.HANDLER, CaseRole.INVESTIGATOR, CaseRole.SUBJECT_VP}:
+        supporters = supporters.filter(supporter=user) if user else supporters.none()
+    return CaseFile(
+        complaint=complaint,
+        roles=roles,
+        letters=case_letters(complaint, roles),
+        attachments=case_attachments(complaint, roles),
+        messages=case_messages(complaint, roles),
+        responses=case_vp_responses(complaint, roles),
+        hearings=case_hearings(complaint, roles),
+        supporters=supporters.select_related("supporter"),
+        reflection=reflection,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class CoordinatorCounts:
+    open: int
+    overdue: int
+    waiting_for_external_handler: int
+
+
+def coordinator_counts(
+    *, user: User, organisation: Organisation, now: dt.datetime
+) -> CoordinatorCounts:
+    """Numbers only — never a name, a category or a link."""
+    counted = complaints_counted_for(user, organisation)
+    open_cases = counted.filter(state__in=OPEN_STATES)
+    overdue = open_cases.filter(
+        Q(acknowledged_at__isnull=True, acknowledgment_due_at__lt=now)
+        | Q(decided_at__isnull=True, decision_due_at__lt=now)
+        | Q(decided_at__isnull=True, feedback_due_at__lt=now)
+    )
+    return CoordinatorCounts(
+        open=open_cases.count(),
+        overdue=overdue.count(),
+        waiting_for_external_handler=open_cases.filter(needs_external_handler=True).count(),
+    )
+
+
+def overdue_for_handler(
+    *, user: User, organisation: Organisation, now: dt.datetime
+) -> QuerySet[Complaint]:
+    return complaints_handled_by(user=user, organisation=organisation).filter(
+        Q(state__in=OPEN_STATES)
+        & (
+            Q(acknowledged_at__isnull=True, acknowledgment_due_at__lt=now)
+            | Q(decided_at__isnull=True, decision_due_at__lt=now)
+            | Q(vp_heard_at__isnull=True, vp_response_due_at__lt=now)
+        )
+    )

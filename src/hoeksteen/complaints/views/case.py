@@ -1,0 +1,155 @@
+"""The case page and everything reached from it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from hoeksteen.access.decorators import member_view
+from hoeksteen.complaints import selectors
+from hoeksteen.complaints.actions import ComplaintError
+from hoeksteen.complaints.actions.base import Actor
+from hoeksteen.complaints.letters import letter_pdf
+from hoeksteen.complaints.views.intake import public_organisation, receipt_uids
+from hoeksteen.complaints.views.steps import STEPS, available
+from hoeksteen.complaints.workflow import State
+from hoeksteen.core import clock
+from hoeksteen.people.models import User
+
+
+def _viewer(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
+
+
+@member_view()
+def case_list(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    user = _viewer(request)
+    assert user is not None
+    now = clock.now()
+    handled = list(selectors.complaints_handled_by(user=user, organisation=organisation))
+    return render(
+        request,
+        "complaints/list.html",
+        {
+            "organisation": organisation,
+            "handled": [(c, selectors.term_statuses(c, now=now)) for c in handled],
+            "filed": selectors.complaints_filed_by(user=user, organisation=organisation),
+            "about_me": selectors.complaints_about(user=user, organisation=organisation),
+            "supporting": selectors.complaints_supported_by(user=user, organisation=organisation),
+            "overdue": selectors.overdue_for_handler(
+                user=user, organisation=organisation, now=now
+            ).count(),
+        },
+    )
+
+
+def _open(request: HttpRequest, slug: str, uid: str) -> tuple[Any, frozenset[Any]]:
+    organisation = public_organisation(slug)
+    return selectors.complaint_open_for(
+        user=_viewer(request),
+        organisation=organisation,
+        uid=uid,
+        receipt_uids=receipt_uids(request),
+    )
+
+
+def _render_case(
+    request: HttpRequest,
+    complaint: Any,
+    roles: frozenset[Any],
+    *,
+    bound: tuple[str, forms.Form] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    steps = {}
+    for name in available(complaint, roles):
+        step = STEPS[name]
+        if bound is not None and bound[0] == name:
+            steps[name] = bound[1]
+        else:
+            steps[name] = step.form(**step.form_kwargs(complaint), prefix=name)
+    case = selectors.case_file(complaint, roles, user=_viewer(request))
+    return render(
+        request,
+        "complaints/case.html",
+        {
+            "organisation": complaint.organisation,
+            "case": case,
+            "complaint": complaint,
+            "roles": {str(r) for r in roles},
+            "terms": selectors.term_statuses(complaint, now=clock.now()),
+            "steps": steps,
+            "State": State,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def case_detail(request: HttpRequest, slug: str, uid: str) -> HttpResponse:
+    complaint, roles = _open(request, slug, uid)
+    return _render_case(request, complaint, roles)
+
+
+@require_POST
+def case_step(request: HttpRequest, slug: str, uid: str, step: str) -> HttpResponse:
+    complaint, roles = _open(request, slug, uid)
+    definition = STEPS.get(step)
+    if definition is None:
+        raise Http404
+    form = definition.form(
+        request.POST, request.FILES, **definition.form_kwargs(complaint), prefix=step
+    )
+    if not form.is_valid():
+        return _render_case(request, complaint, roles, bound=(step, form), status=400)
+    actor = Actor(user=_viewer(request), receipt_uids=receipt_uids(request))
+    try:
+        definition.run(complaint, actor, form.cleaned_data)
+    except ComplaintError as error:
+        form.add_error(None, error.message)
+        return _render_case(request, complaint, roles, bound=(step, form), status=400)
+    messages.success(request, _("Saved."))
+    return redirect("complaints:case", slug=slug, uid=uid)
+
+
+@require_GET
+def letter_download(request: HttpRequest, slug: str, uid: str, letter_id: int) -> HttpResponse:
+    complaint, roles = _open(request, slug, uid)
+    letter = (
+        selectors.case_file(complaint, roles, user=_viewer(request))
+        .letters.filter(pk=letter_id)
+        .first()
+    )
+    if letter is None:
+        raise Http404
+    response = HttpResponse(letter_pdf(letter), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{complaint.reference}-{letter.kind}.pdf"'
+    return response
+
+
+@require_GET
+def document_download(request: HttpRequest, slug: str, uid: str, document_id: int) -> FileResponse:
+    complaint, roles = _open(request, slug, uid)
+    document = (
+        selectors.case_file(complaint, roles, user=_viewer(request))
+        .attachments.filter(pk=document_id)
+        .first()
+    )
+    if document is None:
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+
+
+__all__ = ["case_detail", "case_list", "case_step", "document_download", "letter_download"]

@@ -1,0 +1,207 @@
+"""Filing a complaint, and finding it again with a receipt code."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from hoeksteen.access import policy
+from hoeksteen.complaints import receipts
+from hoeksteen.complaints.actions import ComplaintError, complaint_submit, receipt_open
+from hoeksteen.complaints.actions.intake import ComplaintInput
+from hoeksteen.complaints.forms import IntakeForm, ReceiptForm
+from hoeksteen.core import ratelimit
+from hoeksteen.organisations.models import ComplaintRegulation, Organisation, Route
+from hoeksteen.organisations.selectors import regulation_of
+from hoeksteen.people.models import Membership, Role, User
+
+RECEIPTS_SESSION_KEY = "hoeksteen_receipts"
+TOKENS_SESSION_KEY = "hoeksteen_intake_tokens"
+SHOWN_RECEIPT_KEY = "hoeksteen_new_receipt"
+
+# Receipt guessing: per client and per organisation, in the shared cache.
+RECEIPT_TRIES_PER_CLIENT = 10
+RECEIPT_TRIES_PER_ORGANISATION = 200
+RECEIPT_WINDOW_SECONDS = 15 * 60
+
+
+def public_organisation(slug: str) -> Organisation:
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def receipt_uids(request: HttpRequest) -> list[str]:
+    uids = request.session.get(RECEIPTS_SESSION_KEY, [])
+    return [str(uid) for uid in uids] if isinstance(uids, list) else []
+
+
+def _vps(organisation: Organisation) -> object:
+    return User.objects.filter(
+        memberships__organisation=organisation,
+        memberships__role=Role.VP,
+        memberships__is_active=True,
+        is_active=True,
+    ).order_by("last_name", "first_name")
+
+
+def _route_labels(regulation: ComplaintRegulation) -> dict[str, object]:
+    return {
+        "internal": Route(regulation.route_internal_vp).label,
+        "external": Route(regulation.route_external_vp).label,
+    }
+
+
+def _new_token(request: HttpRequest) -> str:
+    token = secrets.token_urlsafe(16)
+    tokens = request.session.get(TOKENS_SESSION_KEY, [])
+    request.session[TOKENS_SESSION_KEY] = [*tokens[-9:], token]
+    return token
+
+
+def _consume_token(request: HttpRequest, token: str) -> bool:
+    tokens = request.session.get(TOKENS_SESSION_KEY, [])
+    if token not in tokens:
+        return False
+    tokens.remove(token)
+    request.session[TOKENS_SESSION_KEY] = tokens
+    return True
+
+
+@require_http_methods(["GET", "POST"])
+def intake(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = public_organisation(slug)
+    regulation = regulation_of(organisation=organisation)
+    user = request.user if isinstance(request.user, User) else None
+    member = user is not None and policy.has_role(user, organisation, *Role.values)
+    vps = _vps(organisation)
+    form = IntakeForm(
+        request.POST or None,
+        request.FILES or None,
+        vps=vps,
+        signed_in=member,
+        initial={"form_token": _new_token(request)} if request.method == "GET" else None,
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and not _consume_token(request, form.cleaned_data["form_token"]):
+            form.add_error(
+                None,
+                _(
+                    "This complaint was already sent. If you did not see your receipt code, "
+                    "contact the coordinator of the VP function; do not send it again."
+                ),
+            )
+        if form.is_valid():
+            anonymous = not member or form.cleaned_data.get("anonymous", False)
+            data = ComplaintInput(
+                subject_vp_id=form.cleaned_data["subject_vp"].pk,
+                category=form.cleaned_data["category"],
+                description=form.cleaned_data["description"],
+                desired_outcome=form.cleaned_data["desired_outcome"],
+                vp_may_read_description=form.cleaned_data["vp_may_read_description"],
+                vp_may_know_identity=form.cleaned_data.get("vp_may_know_identity", False),
+                language=translation.get_language() or "nl",
+                contact_email=form.cleaned_data["contact_email"],
+            )
+            try:
+                submission = complaint_submit(
+                    organisation=organisation,
+                    acting_user=user,
+                    anonymous=anonymous,
+                    data=data,
+                    files=form.cleaned_data["documents"],
+                )
+            except ComplaintError as error:
+                form.add_error(None, error.message)
+            else:
+                if submission.receipt is not None:
+                    request.session[SHOWN_RECEIPT_KEY] = submission.receipt
+                    request.session[RECEIPTS_SESSION_KEY] = [
+                        *receipt_uids(request),
+                        str(submission.complaint.uid),
+                    ]
+                    return redirect("complaints:received", slug=organisation.slug)
+                return redirect(
+                    "complaints:case", slug=organisation.slug, uid=submission.complaint.uid
+                )
+        status = 400
+        # A fresh token, so the corrected form can be sent once more.
+        fresh = request.POST.copy()
+        fresh["form_token"] = _new_token(request)
+        form.data = fresh
+    lvv_vps = Membership.objects.filter(
+        organisation=organisation, role=Role.VP, is_active=True, lvv_registered=True
+    ).exists()
+    return render(
+        request,
+        "complaints/intake.html",
+        {
+            "organisation": organisation,
+            "regulation": regulation,
+            "routes": _route_labels(regulation),
+            "form": form,
+            "member": member,
+            "lvv_vps": lvv_vps,
+        },
+        status=status,
+    )
+
+
+def received(request: HttpRequest, slug: str) -> HttpResponse:
+    """Shows the receipt code once: it is removed from the session as it is shown."""
+    organisation = public_organisation(slug)
+    code = request.session.pop(SHOWN_RECEIPT_KEY, None)
+    return render(
+        request,
+        "complaints/received.html",
+        {"organisation": organisation, "receipt": receipts.display(code) if code else None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def receipt(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = public_organisation(slug)
+    form = ReceiptForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        client = f"receipt:{organisation.pk}:{ratelimit.client_key(request)}"
+        everyone = f"receipt:{organisation.pk}:all"
+        if ratelimit.too_many(client, limit=RECEIPT_TRIES_PER_CLIENT) or ratelimit.too_many(
+            everyone, limit=RECEIPT_TRIES_PER_ORGANISATION
+        ):
+            form.add_error(
+                None,
+                _(
+                    "Too many codes were tried. For your safety, wait a quarter of an hour "
+                    "and try again."
+                ),
+            )
+            status = 429
+        else:
+            complaint = receipt_open(organisation=organisation, code=form.cleaned_data["code"])
+            if complaint is not None:
+                request.session.cycle_key()
+                request.session[RECEIPTS_SESSION_KEY] = [*receipt_uids(request), str(complaint.uid)]
+                return redirect("complaints:case", slug=organisation.slug, uid=complaint.uid)
+            ratelimit.hit(client, window_seconds=RECEIPT_WINDOW_SECONDS)
+            ratelimit.hit(everyone, window_seconds=RECEIPT_WINDOW_SECONDS)
+            form.add_error(
+                "code",
+                _("We do not know this code. Check the 16 digits and try again."),
+            )
+            status = 400
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "complaints/receipt.html",
+        {"organisation": organisation, "form": form},
+        status=status,
+    )
