@@ -19,7 +19,7 @@ from django.http import HttpRequest
 
 def client_key(request: HttpRequest) -> str:
     address = request.META.get("REMOTE_ADDR", "")
-    day = dt.date.today().isoformat()
+    day = dt.datetime.now(dt.UTC).date().isoformat()
     return hmac.new(
         settings.SECRET_KEY.encode(), f"{day}:{address}".encode(), hashlib.sha256
     ).hexdigest()[:32]

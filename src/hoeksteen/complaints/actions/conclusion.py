@@ -13,8 +13,8 @@ from hoeksteen.complaints import notices, terms
 from hoeksteen.complaints.actions.base import (
     Actor,
     ComplaintError,
-    check_step,
     audit,
+    check_step,
     locked,
     refresh_deadlines,
     require,
