@@ -32,6 +32,8 @@ SAMPLE_ARGS = {
     "step": "acknowledge",
     "letter_id": "1",
     "document_id": "1",
+    "consent_id": "1",
+    "handover_id": "1",
 }
 
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "hoeksteen.audit",
     "hoeksteen.outbox",
     "hoeksteen.complaints",
+    "hoeksteen.practice",
     "hoeksteen.access.apps.HoeksteenAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("hoeksteen.people.urls")),
     path("o/<slug:slug>/", include("hoeksteen.organisations.urls")),
     path("o/<slug:slug>/", include("hoeksteen.complaints.urls")),
+    path("o/<slug:slug>/", include("hoeksteen.practice.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.template.loader import render_to_string
 from django.utils import formats, translation
 
 from hoeksteen.complaints.models import Complaint, Letter, LetterKind, Party
+from hoeksteen.core.pdf import render_pdf
 from hoeksteen.organisations.models import ComplaintRegulation
 
 
@@ -62,21 +62,16 @@ def letter_issue(
     )
 
 
-def letter_html(letter: Letter) -> str:
-    with translation.override(letter.language):
-        return render_to_string(
-            f"complaints/letters/{letter.kind}.html",
-            {
-                "letter": letter,
-                "facts": letter.facts,
-                "sent_on": formats.date_format(letter.sent_at.date(), "DATE_FORMAT"),
-                "recipient": letter.recipient_party,
-            },
-        )
-
-
 def letter_pdf(letter: Letter) -> bytes:
-    from weasyprint import HTML
-
-    pdf: bytes = HTML(string=letter_html(letter)).write_pdf()
-    return pdf
+    with translation.override(letter.language):
+        sent_on = formats.date_format(letter.sent_at.date(), "DATE_FORMAT")
+    return render_pdf(
+        f"complaints/letters/{letter.kind}.html",
+        {
+            "letter": letter,
+            "facts": letter.facts,
+            "sent_on": sent_on,
+            "recipient": letter.recipient_party,
+        },
+        language=letter.language,
+    )

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from hoeksteen.access import policy
 from hoeksteen.access.admin import TenantAdmin
-from hoeksteen.audit.actions import audit_record
+from hoeksteen.organisations.actions import organisation_set_up
 from hoeksteen.organisations.models import ComplaintRegulation, Organisation, VPTeam, VPTeamMember
 
 
@@ -28,10 +28,7 @@ class OrganisationAdmin(TenantAdmin):
             super().save_model(request, obj, form, change)
             return
         obj.save()
-        ComplaintRegulation.objects.create(organisation=obj)
-        audit_record(
-            actor=request.user, organisation_id=obj.pk, action="organisation.created", target=obj
-        )
+        organisation_set_up(organisation=obj, acting_user=request.user)  # type: ignore[arg-type]
 
 
 @admin.register(ComplaintRegulation)

@@ -190,3 +190,35 @@ class VPTeamMember(TenantModel):
             raise ValidationError(
                 {"user": _("Only a VP of this organisation can be a member of its team.")}
             )
+
+
+class RoleDescription(TenantModel):
+    """The VP's role as the organisation describes it: tasks, responsibilities
+    and limits (seed: "Duidelijke rolomschrijving"). Versioned: a change adds
+    a version, so a leaflet given at a first conversation can be traced to
+    the text it showed. The public page and the leaflet use the newest."""
+
+    version = models.PositiveIntegerField(_("version"))
+    tasks = models.TextField(_("tasks"))
+    responsibilities = models.TextField(_("responsibilities"))
+    limits = models.TextField(_("limits: what the VP does not do"))
+    first_conversation = models.TextField(
+        _("what the VP explains in every first conversation"),
+    )
+    created_at = models.DateTimeField(_("created at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("role description")
+        verbose_name_plural = _("role descriptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "version"], name="role_description_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version}"

@@ -20,7 +20,12 @@ from hoeksteen.complaints.views.intake import public_organisation, receipt_uids
 from hoeksteen.complaints.views.steps import STEPS, available
 from hoeksteen.complaints.workflow import State
 from hoeksteen.core import clock
+from hoeksteen.core.pdf import pdf_response_headers
 from hoeksteen.people.models import User
+
+
+# Steps whose forms case.html renders inside another section, not as a step.
+INLINE_STEPS = frozenset({"measure-done"})
 
 
 def _viewer(request: HttpRequest) -> User | None:
@@ -75,6 +80,12 @@ def _render_case(
             steps[name] = bound[1]
         else:
             steps[name] = step.form(**step.form_kwargs(complaint), prefix=name)
+    # A step that is not on offer (a replayed form, a step of another role)
+    # has no form on the page to carry its errors, nor has a step whose form
+    # sits inline in a table: show their errors on their own.
+    refused: list[str] = []
+    if bound is not None and (bound[0] not in steps or bound[0] in INLINE_STEPS):
+        refused = [str(error) for errors in bound[1].errors.values() for error in errors]
     case = selectors.case_file(complaint, roles, user=_viewer(request))
     return render(
         request,
@@ -86,6 +97,7 @@ def _render_case(
             "roles": {str(r) for r in roles},
             "terms": selectors.term_statuses(complaint, now=clock.now()),
             "steps": steps,
+            "refused": refused,
             "State": State,
         },
         status=status,
@@ -129,9 +141,10 @@ def letter_download(request: HttpRequest, slug: str, uid: str, letter_id: int) -
     )
     if letter is None:
         raise Http404
-    response = HttpResponse(letter_pdf(letter), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{complaint.reference}-{letter.kind}.pdf"'
-    return response
+    return HttpResponse(
+        letter_pdf(letter),
+        headers=pdf_response_headers(f"{complaint.reference}-{letter.kind}.pdf"),
+    )
 
 
 @require_GET
