@@ -253,6 +253,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# EMAIL_TIMEOUT: seconds before a hanging mail server is given up on; the
+# outbox holds a row lock while it sends, so this must stay short.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Hoeksteen <noreply@hoeksteen.invalid>")
 # HOEKSTEEN_BASE_URL: the public address used in e-mails.
 BASE_URL = env_str("HOEKSTEEN_BASE_URL", "http://127.0.0.1:8000")

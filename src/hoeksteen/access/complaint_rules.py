@@ -123,56 +123,71 @@ def complaints_counted_for(user: User, organisation: Organisation) -> QuerySet[C
 
 # --- what each role sees inside a case ---------------------------------------
 #
-# `case_*` functions answer for one case and the roles the viewer holds in it
-# (from `case_roles`, so conflicts are already excluded); the registered
-# visibility rules below give the same answer across all cases, for lists,
-# exports and the completeness test.
+# Two forms of the same rules: the `case_*` functions answer for one case and
+# the roles the viewer holds in it (from `case_roles`, so conflicts are
+# already excluded; a receipt holder has no user), and the registered
+# visibility rules answer across all cases for a signed-in user, for lists,
+# exports and the completeness test. tests/test_case_rules_agree.py checks
+# that they agree.
 
 STAFF = frozenset({CaseRole.HANDLER, CaseRole.INVESTIGATOR})
 
 
-def _sees_as_vp(roles: frozenset[CaseRole], complaint: Complaint) -> bool:
+def _own_support(user: User | None, complaint: Complaint) -> SupportAssignment | None:
+    if user is None:
+        return None
+    return SupportAssignment.objects.filter(
+        complaint=complaint, supporter=user, ended_at__isnull=True
+    ).first()
+
+
+def _sees_vp_copy(roles: frozenset[CaseRole], complaint: Complaint, user: User | None) -> bool:
+    """The subject VP sees what was shown to them; a supporter only if that VP shares it."""
     if CaseRole.SUBJECT_VP in roles:
         return True
-    return (
-        CaseRole.SUPPORTER in roles
-        and SupportAssignment.objects.filter(
-            complaint=complaint, ended_at__isnull=True, shares_complaint=True
-        ).exists()
-    )
+    support = _own_support(user, complaint) if CaseRole.SUPPORTER in roles else None
+    return support is not None and support.shares_complaint
 
 
-def case_letters(complaint: Complaint, roles: frozenset[CaseRole]) -> QuerySet[Letter]:
+def case_letters(
+    complaint: Complaint, roles: frozenset[CaseRole], user: User | None
+) -> QuerySet[Letter]:
     letters = Letter.objects.filter(complaint=complaint)
     if roles & STAFF:
         return letters
     parties = set()
     if CaseRole.COMPLAINANT in roles:
         parties.add(Party.COMPLAINANT)
-    if _sees_as_vp(roles, complaint):
+    if _sees_vp_copy(roles, complaint, user):
         parties.add(Party.VP)
     return letters.filter(recipient_party__in=parties)
 
 
-def case_attachments(complaint: Complaint, roles: frozenset[CaseRole]) -> QuerySet[Attachment]:
+def case_attachments(
+    complaint: Complaint, roles: frozenset[CaseRole], user: User | None
+) -> QuerySet[Attachment]:
     documents = Attachment.objects.filter(complaint=complaint)
     if roles & STAFF:
         return documents
     shown = Q(pk__in=[])
     if CaseRole.COMPLAINANT in roles:
         shown |= Q(added_by_party__in=[Party.COMPLAINANT, Party.HANDLER])
-    if _sees_as_vp(roles, complaint):
+    if _sees_vp_copy(roles, complaint, user):
         shown |= Q(shown_to_vp=True)
     return documents.filter(shown)
 
 
-def case_messages(complaint: Complaint, roles: frozenset[CaseRole]) -> QuerySet[Message]:
+def case_messages(
+    complaint: Complaint, roles: frozenset[CaseRole], user: User | None
+) -> QuerySet[Message]:
     if roles & {CaseRole.HANDLER, CaseRole.COMPLAINANT}:
         return Message.objects.filter(complaint=complaint)
     return Message.objects.none()
 
 
-def case_vp_responses(complaint: Complaint, roles: frozenset[CaseRole]) -> QuerySet[VPResponse]:
+def case_vp_responses(
+    complaint: Complaint, roles: frozenset[CaseRole], user: User | None
+) -> QuerySet[VPResponse]:
     responses = VPResponse.objects.filter(complaint=complaint)
     if roles & STAFF or CaseRole.SUBJECT_VP in roles:
         return responses
@@ -181,7 +196,9 @@ def case_vp_responses(complaint: Complaint, roles: frozenset[CaseRole]) -> Query
     return responses.none()
 
 
-def case_hearings(complaint: Complaint, roles: frozenset[CaseRole]) -> QuerySet[Hearing]:
+def case_hearings(
+    complaint: Complaint, roles: frozenset[CaseRole], user: User | None
+) -> QuerySet[Hearing]:
     hearings = Hearing.objects.filter(complaint=complaint)
     if roles & STAFF:
         return hearings
@@ -193,8 +210,30 @@ def case_hearings(complaint: Complaint, roles: frozenset[CaseRole]) -> QuerySet[
     return hearings.filter(party__in=parties)
 
 
+def case_measures(
+    complaint: Complaint, roles: frozenset[CaseRole], user: User | None
+) -> QuerySet[RecoveryMeasure]:
+    """Recovery measures concern the VP too: staff and the subject VP see them."""
+    if roles & STAFF or CaseRole.SUBJECT_VP in roles:
+        return RecoveryMeasure.objects.filter(complaint=complaint)
+    return RecoveryMeasure.objects.none()
+
+
 def _staff_cases(user: User) -> QuerySet[Complaint]:
     return complaints_visible_to(user).filter(Q(handler=user) | Q(committee_member=user))
+
+
+def _informed_subject(user: User) -> Q:
+    return Q(complaint__subject_vp=user, complaint__vp_informed_at__isnull=False)
+
+
+def _supporting(user: User, *, sharing_complaint: bool = False) -> Exists:
+    assignments = SupportAssignment.objects.filter(
+        complaint_id=OuterRef("complaint_id"), supporter=user, ended_at__isnull=True
+    )
+    if sharing_complaint:
+        assignments = assignments.filter(shares_complaint=True)
+    return Exists(assignments)
 
 
 @policy.visibility(Letter)
@@ -203,7 +242,8 @@ def _letters(user: User) -> QuerySet[Letter]:
     return Letter.objects.filter(complaint__in=visible).filter(
         Q(complaint__in=_staff_cases(user))
         | Q(complaint__complainant=user, recipient_party=Party.COMPLAINANT)
-        | Q(complaint__subject_vp=user, recipient_party=Party.VP)
+        | (_informed_subject(user) & Q(recipient_party=Party.VP))
+        | (Q(_supporting(user, sharing_complaint=True)) & Q(recipient_party=Party.VP))
     )
 
 
@@ -213,7 +253,8 @@ def _attachments(user: User) -> QuerySet[Attachment]:
     return Attachment.objects.filter(complaint__in=visible).filter(
         Q(complaint__in=_staff_cases(user))
         | Q(complaint__complainant=user, added_by_party__in=[Party.COMPLAINANT, Party.HANDLER])
-        | Q(complaint__subject_vp=user, shown_to_vp=True)
+        | (_informed_subject(user) & Q(shown_to_vp=True))
+        | (Q(_supporting(user, sharing_complaint=True)) & Q(shown_to_vp=True))
     )
 
 
@@ -227,7 +268,9 @@ def _messages(user: User) -> QuerySet[Message]:
 @policy.visibility(VPResponse)
 def _vp_responses(user: User) -> QuerySet[VPResponse]:
     return VPResponse.objects.filter(complaint__in=complaints_visible_to(user)).filter(
-        Q(complaint__in=_staff_cases(user)) | Q(complaint__subject_vp=user)
+        Q(complaint__in=_staff_cases(user))
+        | _informed_subject(user)
+        | (Q(_supporting(user)) & Q(shared_with_support=True))
     )
 
 
@@ -236,7 +279,14 @@ def _hearings(user: User) -> QuerySet[Hearing]:
     return Hearing.objects.filter(complaint__in=complaints_visible_to(user)).filter(
         Q(complaint__in=_staff_cases(user))
         | Q(complaint__complainant=user, party="complainant")
-        | Q(complaint__subject_vp=user, party="vp")
+        | (_informed_subject(user) & Q(party="vp"))
+    )
+
+
+@policy.visibility(RecoveryMeasure)
+def _measures(user: User) -> QuerySet[RecoveryMeasure]:
+    return RecoveryMeasure.objects.filter(complaint__in=complaints_visible_to(user)).filter(
+        Q(complaint__in=_staff_cases(user)) | _informed_subject(user)
     )
 
 
@@ -247,7 +297,7 @@ def _staff_only(model: type[Any]) -> None:
         return rows
 
 
-for _model in (StatusChange, ConflictDeclaration, ReviewAnswer, Extension, RecoveryMeasure):
+for _model in (StatusChange, ConflictDeclaration, ReviewAnswer, Extension):
     _staff_only(_model)
 
 

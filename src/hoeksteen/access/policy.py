@@ -32,11 +32,6 @@ VisibilityRule = Callable[[User], QuerySet[Any]]
 
 _RULES: dict[type[models.Model], VisibilityRule] = {}
 
-# Models that no user reaches through a view or the admin; they are read by
-# their own app's machinery only (listed so the completeness test knows).
-INTERNAL_MODELS: set[str] = set()
-
-
 def visibility(
     model: type[M],
 ) -> Callable[[Callable[[User], QuerySet[M]]], Callable[[User], QuerySet[M]]]:

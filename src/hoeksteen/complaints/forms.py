@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from hoeksteen.complaints.models import Category, Decision, MeasureKind
@@ -108,15 +109,16 @@ class IntakeForm(forms.Form):
     documents = MultipleFileField(
         label=_("Documents (optional)"),
         required=False,
-        help_text=_(
-            "PDF, photo (PNG or JPEG), Word, OpenDocument or plain text; at most 10 MB each."
-        ),
+        help_text="",  # set in __init__ from the configured limit
     )
     form_token = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, vps: Any, signed_in: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["subject_vp"].queryset = vps  # type: ignore[attr-defined]
+        self.fields["documents"].help_text = _(
+            "PDF, photo (PNG or JPEG), Word, OpenDocument or plain text; at most %(mb)s MB each."
+        ) % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
         if not signed_in:
             # Without an account, a complaint is always anonymous.
             del self.fields["anonymous"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
 from hoeksteen.complaints.models import Complaint, Letter, LetterKind, Party
 from hoeksteen.core.pdf import render_pdf
@@ -17,7 +17,8 @@ from hoeksteen.organisations.models import ComplaintRegulation
 
 
 def _date(moment: dt.datetime | None) -> str:
-    return moment.date().isoformat() if moment else ""
+    """The local calendar date (Europe/Amsterdam), as ISO."""
+    return timezone.localtime(moment).date().isoformat() if moment else ""
 
 
 def base_facts(complaint: Complaint) -> dict[str, Any]:
@@ -64,7 +65,7 @@ def letter_issue(
 
 def letter_pdf(letter: Letter) -> bytes:
     with translation.override(letter.language):
-        sent_on = formats.date_format(letter.sent_at.date(), "DATE_FORMAT")
+        sent_on = formats.date_format(timezone.localtime(letter.sent_at).date(), "DATE_FORMAT")
     return render_pdf(
         f"complaints/letters/{letter.kind}.html",
         {

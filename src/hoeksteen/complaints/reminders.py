@@ -17,6 +17,7 @@ from hoeksteen.complaints import terms
 from hoeksteen.complaints.models import Complaint
 from hoeksteen.complaints.workflow import OPEN_STATES
 from hoeksteen.outbox.actions import outbox_enqueue
+from hoeksteen.outbox.models import OutboxMessage
 from hoeksteen.people.models import User
 
 REMIND_DAYS_BEFORE = 2
@@ -43,6 +44,8 @@ def _open_terms(complaint: Complaint) -> list[tuple[terms.Term, dt.datetime, Use
         rows.append((terms.Term.DECISION, complaint.decision_due_at, complaint.handler))
     if complaint.vp_heard_at is None and complaint.vp_response_due_at:
         rows.append((terms.Term.VP_RESPONSE, complaint.vp_response_due_at, complaint.subject_vp))
+    if complaint.decided_at is None and complaint.feedback_due_at:
+        rows.append((terms.Term.FEEDBACK, complaint.feedback_due_at, complaint.handler))
     return rows
 
 
@@ -54,6 +57,7 @@ def queue_term_reminders(*, now: dt.datetime) -> int:
             Q(acknowledged_at__isnull=True, acknowledgment_due_at__lte=horizon)
             | Q(decided_at__isnull=True, decision_due_at__lte=horizon)
             | Q(vp_heard_at__isnull=True, vp_response_due_at__lte=horizon)
+            | Q(decided_at__isnull=True, feedback_due_at__lte=horizon)
         )
         .select_related("organisation", "handler", "subject_vp")
     )
@@ -63,10 +67,13 @@ def queue_term_reminders(*, now: dt.datetime) -> int:
             when = stage(due, now)
             if when is None or person is None or not person.email:
                 continue
+            key = f"reminder:{term}:{when}:{complaint.pk}:{person.pk}:{due:%Y%m%d}"
+            if OutboxMessage.objects.filter(key=key).exists():
+                continue  # queued by an earlier tick
             with transaction.atomic(), translation.override("nl"):
                 outbox_enqueue(
                     organisation=complaint.organisation,
-                    key=f"reminder:{term}:{when}:{complaint.pk}:{person.pk}:{due:%Y%m%d}",
+                    key=key,
                     to=person.email,
                     subject=_reminder_subject(when),
                     body=_(

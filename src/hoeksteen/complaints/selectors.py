@@ -15,6 +15,7 @@ from hoeksteen.access.complaint_rules import (
     case_attachments,
     case_hearings,
     case_letters,
+    case_measures,
     case_messages,
     case_roles,
     case_vp_responses,
@@ -29,6 +30,7 @@ from hoeksteen.complaints.models import (
     Hearing,
     Letter,
     Message,
+    RecoveryMeasure,
     Reflection,
     SupportAssignment,
     VPResponse,
@@ -146,6 +148,7 @@ class CaseFile:
     messages: QuerySet[Message]
     responses: QuerySet[VPResponse]
     hearings: QuerySet[Hearing]
+    measures: QuerySet[RecoveryMeasure]
     supporters: QuerySet[SupportAssignment]
     reflection: Reflection | None
 
@@ -177,11 +180,12 @@ def case_file(complaint: Complaint, roles: frozenset[CaseRole], *, user: User | 
     return CaseFile(
         complaint=complaint,
         roles=roles,
-        letters=case_letters(complaint, roles),
-        attachments=case_attachments(complaint, roles),
-        messages=case_messages(complaint, roles),
-        responses=case_vp_responses(complaint, roles),
-        hearings=case_hearings(complaint, roles),
+        letters=case_letters(complaint, roles, user),
+        attachments=case_attachments(complaint, roles, user),
+        messages=case_messages(complaint, roles, user),
+        responses=case_vp_responses(complaint, roles, user),
+        hearings=case_hearings(complaint, roles, user),
+        measures=case_measures(complaint, roles, user),
         supporters=supporters.select_related("supporter"),
         reflection=reflection,
     )
@@ -194,20 +198,27 @@ class CoordinatorCounts:
     waiting_for_external_handler: int
 
 
+def overdue(now: dt.datetime) -> Q:
+    """Open complaints with at least one term passed and not met — the one
+    definition used by the handler's list, the coordinator's counts and the
+    dashboard (reminders use complaints.reminders, on the same terms)."""
+    return Q(state__in=OPEN_STATES) & (
+        Q(acknowledged_at__isnull=True, acknowledgment_due_at__lt=now)
+        | Q(vp_heard_at__isnull=True, vp_response_due_at__lt=now)
+        | Q(decided_at__isnull=True, decision_due_at__lt=now)
+        | Q(decided_at__isnull=True, feedback_due_at__lt=now)
+    )
+
+
 def coordinator_counts(
     *, user: User, organisation: Organisation, now: dt.datetime
 ) -> CoordinatorCounts:
     """Numbers only — never a name, a category or a link."""
     counted = complaints_counted_for(user, organisation)
     open_cases = counted.filter(state__in=OPEN_STATES)
-    overdue = open_cases.filter(
-        Q(acknowledged_at__isnull=True, acknowledgment_due_at__lt=now)
-        | Q(decided_at__isnull=True, decision_due_at__lt=now)
-        | Q(decided_at__isnull=True, feedback_due_at__lt=now)
-    )
     return CoordinatorCounts(
         open=open_cases.count(),
-        overdue=overdue.count(),
+        overdue=counted.filter(overdue(now)).count(),
         waiting_for_external_handler=open_cases.filter(needs_external_handler=True).count(),
     )
 
@@ -215,11 +226,4 @@ def coordinator_counts(
 def overdue_for_handler(
     *, user: User, organisation: Organisation, now: dt.datetime
 ) -> QuerySet[Complaint]:
-    return complaints_handled_by(user=user, organisation=organisation).filter(
-        Q(state__in=OPEN_STATES)
-        & (
-            Q(acknowledged_at__isnull=True, acknowledgment_due_at__lt=now)
-            | Q(decided_at__isnull=True, decision_due_at__lt=now)
-            | Q(vp_heard_at__isnull=True, vp_response_due_at__lt=now)
-        )
-    )
+    return complaints_handled_by(user=user, organisation=organisation).filter(overdue(now))

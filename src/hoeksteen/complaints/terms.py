@@ -2,8 +2,9 @@
 
 Terms run in calendar days from the moment that starts them (Awb 9:11 counts
 the decision term from receipt). A due moment is the end of the last day in
-the organisation's time zone, so a term never ends at an odd hour, and a
-daylight-saving change in between does not shift it.
+the installation's time zone (settings.TIME_ZONE, Europe/Amsterdam), so a
+term never ends at an odd hour, and a daylight-saving change in between does
+not shift it.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class Deadlines:
     acknowledgment: dt.datetime
     vp_response: dt.datetime | None
     decision: dt.datetime
-    feedback: dt.datetime | None
+    feedback: dt.datetime
 
 
 def deadlines(
@@ -58,11 +59,14 @@ def deadlines(
     external_committee: bool,
 ) -> Deadlines:
     decision_days = days.decision_external_committee if external_committee else days.decision
+    # Directive 2019/1937 art. 9: feedback within three months of the
+    # acknowledgment or, without one, of the end of the acknowledgment term.
+    feedback_from = acknowledged_at or received_at + dt.timedelta(days=days.acknowledgment)
     return Deadlines(
         acknowledgment=end_of_day(received_at, days.acknowledgment),
         vp_response=end_of_day(vp_informed_at, days.vp_response) if vp_informed_at else None,
         decision=end_of_day(received_at, decision_days + extension_days),
-        feedback=end_of_day(acknowledged_at, days.feedback) if acknowledged_at else None,
+        feedback=end_of_day(feedback_from, days.feedback),
     )
 
 

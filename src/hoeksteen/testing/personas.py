@@ -22,6 +22,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from hoeksteen.complaints.actions.intake import ComplaintInput
 from hoeksteen.organisations.models import Organisation
 from hoeksteen.people.models import User
 from hoeksteen.testing.factories import (
@@ -116,3 +117,23 @@ def login_as(client: Client) -> Callable[[User], Client]:
         return client
 
     return login
+
+
+@pytest.fixture
+def complaint_about(subject_vp: User) -> Callable[..., ComplaintInput]:
+    """Input for a complaint about `subject_vp`; override fields with keywords."""
+
+    def make(**overrides: object) -> ComplaintInput:
+        values: dict[str, object] = {
+            "subject_vp_id": subject_vp.pk,
+            "category": "not_heard",
+            "description": "Ik voelde me niet gehoord toen ik mijn melding deed.",
+            "desired_outcome": "Een gesprek.",
+            "vp_may_read_description": True,
+            "vp_may_know_identity": False,
+            "language": "nl",
+        }
+        values.update(overrides)
+        return ComplaintInput(**values)  # type: ignore[arg-type]
+
+    return make

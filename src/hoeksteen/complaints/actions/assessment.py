@@ -18,6 +18,7 @@ from hoeksteen.complaints.actions.base import (
     locked,
     refresh_deadlines,
     require,
+    require_open,
     transition,
 )
 from hoeksteen.complaints.letters import letter_issue
@@ -179,6 +180,7 @@ def complaint_start_investigation(
     complaint.track = Track.INVESTIGATION
     complaint.track_reason = reason
     complaint.committee_member = investigator
+    refresh_deadlines(complaint)
     complaint.save()
     notices.notify_user(user=investigator, complaint=complaint, key="investigation")
     return complaint
@@ -197,6 +199,7 @@ def complaint_declare_conflict(
     reason = _reason(reason, _("Say briefly what the conflict of interest is."))
     complaint = locked(complaint)
     roles = require(actor, complaint, CaseRole.HANDLER, CaseRole.INVESTIGATOR)
+    require_open(complaint)
     assert actor.user is not None
     ConflictDeclaration.objects.create(
         organisation_id=complaint.organisation_id,
@@ -244,7 +247,9 @@ def reroute(complaint: Complaint, *, now: dt.datetime) -> None:
     complaint.needs_external_handler = result.needs_external_handler
     refresh_deadlines(complaint)
     if result.handler is not None:
-        notices.notify_user(user=result.handler, complaint=complaint, key=f"routed-{now:%s}")
+        notices.notify_user(
+            user=result.handler, complaint=complaint, key=f"routed-{int(now.timestamp())}"
+        )
     else:
         notices.notify_coordinators_external_handler_needed(
             organisation=complaint.organisation,

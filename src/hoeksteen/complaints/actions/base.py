@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from hoeksteen.access.complaint_rules import CaseRole, case_roles
 from hoeksteen.audit.actions import audit_record
 from hoeksteen.complaints import terms
-from hoeksteen.complaints.models import Complaint, StatusChange
+from hoeksteen.complaints.models import Complaint, StatusChange, Track
 from hoeksteen.complaints.workflow import State, Transition, WrongState, target_of
 from hoeksteen.core import clock
 from hoeksteen.organisations.models import ComplaintRegulation, Route
@@ -57,6 +57,17 @@ def require(actor: Actor, complaint: Complaint, *allowed: CaseRole) -> frozenset
 def locked(complaint: Complaint) -> Complaint:
     """The complaint re-read under a row lock, so two steps never interleave."""
     return Complaint.objects.select_for_update().get(pk=complaint.pk)
+
+
+def require_open(complaint: Complaint) -> None:
+    """Refuse changes to a file that is closed or withdrawn."""
+    if complaint.state in (State.CLOSED, State.WITHDRAWN):
+        raise WrongStep(
+            str(
+                _("This is no longer possible: the complaint is in the state “%(state)s”.")
+                % {"state": State(complaint.state).label}
+            )
+        )
 
 
 def check_step(complaint: Complaint, step: Transition) -> None:
@@ -136,7 +147,10 @@ def refresh_deadlines(complaint: Complaint) -> None:
         acknowledged_at=complaint.acknowledged_at,
         vp_informed_at=complaint.vp_informed_at,
         extension_days=complaint.extension_days,
-        external_committee=complaint.route == Route.EXTERNAL_COMMITTEE,
+        # The longer term applies when an external committee handles or
+        # investigates the complaint (Awb 9:11: ten weeks instead of six).
+        external_committee=complaint.route == Route.EXTERNAL_COMMITTEE
+        or complaint.track == Track.INVESTIGATION,
     )
     complaint.acknowledgment_due_at = due.acknowledgment
     complaint.vp_response_due_at = due.vp_response

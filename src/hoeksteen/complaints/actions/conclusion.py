@@ -18,6 +18,7 @@ from hoeksteen.complaints.actions.base import (
     locked,
     refresh_deadlines,
     require,
+    require_open,
     transition,
 )
 from hoeksteen.complaints.letters import letter_issue
@@ -115,11 +116,11 @@ def complaint_extend(
     return extension
 
 
-def _ready_to_decide(complaint: Complaint) -> None:
+def _ready_to_decide(complaint: Complaint, now: dt.datetime) -> None:
     if complaint.vp_informed_at is None:
         raise ComplaintError(_("Inform the VP of the complaint before deciding."))
     if complaint.vp_heard_at is None and not (
-        complaint.vp_response_due_at and clock.now() > complaint.vp_response_due_at
+        complaint.vp_response_due_at and now > complaint.vp_response_due_at
     ):
         raise ComplaintError(
             _("Hear the VP, or wait for their written response until its term has passed.")
@@ -162,7 +163,7 @@ def complaint_decide(
         complaint.objectivity_note = objectivity_note.strip()
     if transparency_note.strip():
         complaint.transparency_note = transparency_note.strip()
-    _ready_to_decide(complaint)
+    _ready_to_decide(complaint, now)
     transition(complaint, Transition.DECIDE, actor=actor, now=now)
     complaint.decision = decision
     complaint.decision_reasons = reasons.strip()
@@ -218,6 +219,7 @@ def complaint_add_measure(
         due_on=due_on,
     )
     audit(complaint, actor, "complaint.measure_added", now=now, detail={"kind": kind})
+    notices.notify_complainant(complaint=complaint, key=f"measure-{measure.pk}")
     return measure
 
 
@@ -228,6 +230,7 @@ def complaint_complete_measure(
     now = now or clock.now()
     complaint = locked(measure.complaint)
     require(actor, complaint, CaseRole.HANDLER)
+    require_open(complaint)
     measure = RecoveryMeasure.objects.select_for_update().get(pk=measure.pk)
     if measure.done_at is not None:
         raise ComplaintError(_("This measure has already been completed."))
@@ -272,6 +275,7 @@ def complaint_withdraw(
     require(actor, complaint, CaseRole.COMPLAINANT)
     transition(complaint, Transition.WITHDRAW, actor=actor, now=now)
     complaint.withdrawal_reason = reason.strip()
+    complaint.closure = Closure.WITHDRAWN
     complaint.closed_at = now
     complaint.save()
     if complaint.handler is not None:

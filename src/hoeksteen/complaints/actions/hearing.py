@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoeksteen.access.complaint_rules import CaseRole
@@ -18,6 +19,7 @@ from hoeksteen.complaints.actions.base import (
     locked,
     refresh_deadlines,
     require,
+    require_open,
 )
 from hoeksteen.complaints.letters import letter_issue
 from hoeksteen.complaints.models import (
@@ -130,6 +132,7 @@ def complaint_name_supporter(
     now = now or clock.now()
     complaint = locked(complaint)
     require(actor, complaint, CaseRole.SUBJECT_VP)
+    require_open(complaint)
     if kind not in SupportKind.values:
         raise ComplaintError(_("Choose what kind of support this person gives."))
     supporter = supporter_candidates(complaint).filter(pk=supporter_id).first()
@@ -190,7 +193,7 @@ def complaint_record_hearing(
         raise ComplaintError(_("Choose who was heard."))
     if not record.strip():
         raise ComplaintError(_("Write down what was said in the hearing."))
-    if held_on > now.date():
+    if held_on > timezone.localtime(now).date():
         raise ComplaintError(_("A hearing cannot be recorded before it has taken place."))
     complaint = locked(complaint)
     require(actor, complaint, CaseRole.INVESTIGATOR, CaseRole.HANDLER)

@@ -75,9 +75,9 @@ def complaint_submit(
             regulation=regulation,
             vp_kind=subject.vp_kind,
             subject_vp_id=subject.user_id,
-            excluded_user_ids=frozenset({acting_user.pk})
-            if acting_user and not anonymous
-            else frozenset(),
+            # Never the complainant's own handler - also not when they file
+            # anonymously while signed in (this is not stored anywhere).
+            excluded_user_ids=frozenset({acting_user.pk}) if acting_user else frozenset(),
         )
         number = (
             Complaint.objects.filter(organisation=organisation).aggregate(n=Max("number"))["n"] or 0

@@ -10,9 +10,18 @@ from django.utils.translation import gettext as _
 
 from hoeksteen.access.complaint_rules import CaseRole
 from hoeksteen.complaints import notices
-from hoeksteen.complaints.actions.base import Actor, ComplaintError, audit, locked, require
+from hoeksteen.complaints.actions.base import (
+    Actor,
+    ComplaintError,
+    WrongStep,
+    audit,
+    locked,
+    require,
+    require_open,
+)
 from hoeksteen.complaints.models import Attachment, Complaint, Message, Party
 from hoeksteen.complaints.uploads import UploadRejected, inspect
+from hoeksteen.complaints.workflow import State
 from hoeksteen.core import clock
 
 MESSAGE_MAX_CHARS = 10_000
@@ -33,6 +42,8 @@ def message_send(
         )
     complaint = locked(complaint)
     roles = require(actor, complaint, CaseRole.COMPLAINANT, CaseRole.HANDLER)
+    if complaint.state == State.WITHDRAWN:
+        raise WrongStep(_("The complaint was withdrawn; no more messages can be sent in it."))
     party = Party.HANDLER if CaseRole.HANDLER in roles else Party.COMPLAINANT
     message = Message.objects.create(
         organisation_id=complaint.organisation_id,
@@ -77,6 +88,7 @@ def attachment_add(
         CaseRole.SUBJECT_VP,
         CaseRole.INVESTIGATOR,
     )
+    require_open(complaint)
     if complaint.attachments.count() >= settings.ATTACHMENT_MAX_COUNT * 4:
         raise ComplaintError(_("This file holds the largest number of documents it can."))
     party = (

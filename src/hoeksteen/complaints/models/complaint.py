@@ -48,6 +48,7 @@ class Closure(models.TextChoices):
     NOT_ADMISSIBLE = "not_admissible", _("Not admissible")
     INFORMAL = "informal", _("Resolved informally")
     DECIDED = "decided", _("Decided and followed up")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the complainant")
 
 
 class Complaint(TenantModel):

@@ -12,7 +12,7 @@ from hoeksteen.outbox.tick import run_tick
 
 
 class Command(BaseCommand):
-    help = "Run the time-based work once (reminders, overdue terms, purges, outgoing mail)."
+    help = "Run the time-based work once (term reminders, routing, outgoing mail)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
