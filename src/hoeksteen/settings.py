@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "hoeksteen.outbox",
     "hoeksteen.complaints",
     "hoeksteen.practice",
+    "hoeksteen.signals",
+    "hoeksteen.privacy",
     "hoeksteen.access.apps.HoeksteenAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hoeksteen.core.models import TenantModel
+from hoeksteen.privacy.fields import EncryptedTextField
 
 # The default categories (LVV practice), created with each organisation.
 DEFAULT_CATEGORIES = [
@@ -116,7 +117,7 @@ class Melding(TenantModel):
         related_name="+",
         verbose_name=_("department (optional)"),
     )
-    melder_reference = models.CharField(
+    melder_reference = EncryptedTextField(
         _("your reference for the melder"),
         max_length=40,
         blank=True,
@@ -134,7 +135,7 @@ class Melding(TenantModel):
         _("referred to"), max_length=20, choices=Referral.choices, default=Referral.NONE
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
     role_explained_at = models.DateTimeField(_("role explained at"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     created_at = models.DateTimeField()
@@ -180,7 +181,7 @@ class Consent(TenantModel):
     melding = models.ForeignKey(Melding, on_delete=models.CASCADE, related_name="consents")
     recipient = models.CharField(_("with whom"), max_length=20, choices=Recipient.choices)
     form = models.PositiveSmallIntegerField(_("in which form"), choices=ConsentForm.choices)
-    scope = models.TextField(
+    scope = EncryptedTextField(
         _("what may be shared"), help_text=_("In the melder's words where possible.")
     )
     recorded_at = models.DateTimeField()
@@ -206,7 +207,7 @@ class Sharing(TenantModel):
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="sharings")
     recipient = models.CharField(max_length=20, choices=Recipient.choices)
     form = models.PositiveSmallIntegerField(choices=ConsentForm.choices)
-    what = models.TextField(_("what was shared"))
+    what = EncryptedTextField(_("what was shared"))
     shared_at = models.DateTimeField()
     shared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -230,7 +231,7 @@ class Handover(TenantModel):
     )
     to_vp = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("how long"), max_length=20, choices=HandoverKind.choices)
-    note = models.TextField(_("handover note"))
+    note = EncryptedTextField(_("handover note"))
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hoeksteen.complaints.models.complaint import Complaint
 from hoeksteen.core.models import TenantModel
+from hoeksteen.privacy.fields import EncryptedTextField
 
 
 class MeasureKind(models.TextChoices):
@@ -24,11 +25,11 @@ class MeasureKind(models.TextChoices):
 class RecoveryMeasure(TenantModel):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="measures")
     kind = models.CharField(_("measure"), max_length=20, choices=MeasureKind.choices)
-    description = models.TextField(_("what will be done"))
+    description = EncryptedTextField(_("what will be done"))
     owner = models.CharField(_("who takes care of it"), max_length=200)
     due_on = models.DateField(_("due date"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
-    done_note = models.TextField(_("how it went"), blank=True)
+    done_note = EncryptedTextField(_("how it went"), blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -44,11 +45,11 @@ class Reflection(TenantModel):
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
     vp = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    communication = models.TextField(_("What went wrong in the communication?"), blank=True)
-    role_boundaries = models.TextField(
+    communication = EncryptedTextField(_("What went wrong in the communication?"), blank=True)
+    role_boundaries = EncryptedTextField(
         _("Did I guard the boundaries of my role well enough?"), blank=True
     )
-    explained_in_time = models.TextField(
+    explained_in_time = EncryptedTextField(
         _("Did I explain in time what I can and cannot do?"), blank=True
     )
     updated_at = models.DateTimeField()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hoeksteen.complaints.workflow import State
 from hoeksteen.core.models import TenantModel
+from hoeksteen.privacy.fields import EncryptedTextField
 from hoeksteen.organisations.models import Route
 
 
@@ -80,7 +81,7 @@ class Complaint(TenantModel):
     )
     receipt_hash = models.CharField(_("receipt hash"), max_length=64, blank=True, db_index=True)
     language = models.CharField(_("language for letters"), max_length=5, default="nl")
-    contact_email = models.EmailField(
+    contact_email = EncryptedTextField(
         _("e-mail for notices"),
         blank=True,
         help_text=_("Optional. Only used to tell you that something new is waiting."),
@@ -89,8 +90,8 @@ class Complaint(TenantModel):
     category = models.CharField(
         _("what the complaint is about"), max_length=30, choices=Category.choices
     )
-    description = models.TextField(_("what happened"))
-    desired_outcome = models.TextField(_("what you hope for"), blank=True)
+    description = EncryptedTextField(_("what happened"))
+    desired_outcome = EncryptedTextField(_("what you hope for"), blank=True)
     vp_may_read_description = models.BooleanField(
         _("the VP may read my description"), default=False
     )
@@ -120,16 +121,18 @@ class Complaint(TenantModel):
         verbose_name=_("investigator"),
     )
     track = models.CharField(_("track"), max_length=20, choices=Track.choices, blank=True)
-    track_reason = models.TextField(_("why this track"), blank=True)
-    admissibility_reason = models.TextField(_("reasons of the admissibility decision"), blank=True)
-    informal_outcome = models.TextField(_("outcome of the informal route"), blank=True)
-    objectivity_note = models.TextField(_("how objectivity was safeguarded"), blank=True)
-    transparency_note = models.TextField(_("how the parties were kept informed"), blank=True)
+    track_reason = EncryptedTextField(_("why this track"), blank=True)
+    admissibility_reason = EncryptedTextField(
+        _("reasons of the admissibility decision"), blank=True
+    )
+    informal_outcome = EncryptedTextField(_("outcome of the informal route"), blank=True)
+    objectivity_note = EncryptedTextField(_("how objectivity was safeguarded"), blank=True)
+    transparency_note = EncryptedTextField(_("how the parties were kept informed"), blank=True)
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, blank=True)
-    decision_reasons = models.TextField(_("reasons of the decision"), blank=True)
-    lessons = models.TextField(_("lessons for the organisation"), blank=True)
+    decision_reasons = EncryptedTextField(_("reasons of the decision"), blank=True)
+    lessons = EncryptedTextField(_("lessons for the organisation"), blank=True)
     closure = models.CharField(_("closed as"), max_length=20, choices=Closure.choices, blank=True)
-    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    withdrawal_reason = EncryptedTextField(_("reason for withdrawal"), blank=True)
 
     received_at = models.DateTimeField(_("received at"))
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
@@ -191,7 +194,7 @@ class StatusChange(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     at = models.DateTimeField()
-    note = models.TextField(blank=True)
+    note = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -205,7 +208,7 @@ class ConflictDeclaration(TenantModel):
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="conflicts")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(_("reason"))
+    reason = EncryptedTextField(_("reason"))
     declared_at = models.DateTimeField()
 
     def __str__(self) -> str:

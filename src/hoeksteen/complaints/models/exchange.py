@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from hoeksteen.complaints.models.complaint import Complaint
 from hoeksteen.complaints.uploads import upload_path
 from hoeksteen.core.models import TenantModel
+from hoeksteen.privacy.fields import EncryptedJSONField, EncryptedTextField
+from hoeksteen.privacy.storage import EncryptedFileStorage
 
 
 class Party(models.TextChoices):
@@ -26,7 +28,7 @@ class Message(TenantModel):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    body = models.TextField(_("message"))
+    body = EncryptedTextField(_("message"))
     sent_at = models.DateTimeField()
 
     class Meta:
@@ -52,7 +54,7 @@ class Letter(TenantModel):
     kind = models.CharField(max_length=20, choices=LetterKind.choices)
     recipient_party = models.CharField(max_length=20, choices=Party.choices)
     language = models.CharField(max_length=5)
-    facts = models.JSONField(default=dict)
+    facts = EncryptedJSONField(default=dict)
     sent_at = models.DateTimeField()
 
     class Meta:
@@ -68,7 +70,7 @@ class Attachment(TenantModel):
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
     added_by_party = models.CharField(max_length=20, choices=Party.choices)
-    file = models.FileField(upload_to=upload_path)
+    file = models.FileField(upload_to=upload_path, storage=EncryptedFileStorage())
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

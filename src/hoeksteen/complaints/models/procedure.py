@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hoeksteen.complaints.models.complaint import Complaint
 from hoeksteen.core.models import TenantModel
+from hoeksteen.privacy.fields import EncryptedTextField
 
 
 class ReviewQuestion(models.TextChoices):
@@ -39,7 +40,7 @@ class ReviewAnswer(TenantModel):
     )
     question = models.CharField(max_length=20, choices=ReviewQuestion.choices)
     answer = models.CharField(_("answer"), max_length=10, choices=ReviewAnswerValue.choices)
-    evidence = models.TextField(_("evidence"))
+    evidence = EncryptedTextField(_("evidence"))
     answered_at = models.DateTimeField()
 
     class Meta:
@@ -64,13 +65,13 @@ class Hearing(TenantModel):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="hearings")
     party = models.CharField(_("who was heard"), max_length=20, choices=HearingParty.choices)
     held_on = models.DateField(_("date"))
-    present = models.CharField(
+    present = EncryptedTextField(
         _("present"),
         max_length=300,
         blank=True,
         help_text=_("Who else was there, for example a support person."),
     )
-    record = models.TextField(_("record of the hearing"))
+    record = EncryptedTextField(_("record of the hearing"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -87,7 +88,7 @@ class VPResponse(TenantModel):
     """The VP's written response to the complaint (wederhoor in writing)."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="vp_responses")
-    body = models.TextField(_("your response"))
+    body = EncryptedTextField(_("your response"))
     shared_with_support = models.BooleanField(_("share with my support person"), default=True)
     submitted_at = models.DateTimeField()
 
@@ -125,7 +126,7 @@ class Extension(TenantModel):
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="extensions")
     days = models.PositiveSmallIntegerField(_("days"))
-    reason = models.TextField(_("reason"))
+    reason = EncryptedTextField(_("reason"))
     complainant_consented = models.BooleanField(
         _("the complainant agreed in writing to a longer delay"), default=False
     )
