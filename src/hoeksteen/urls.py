@@ -8,7 +8,9 @@ urlpatterns = [
     path("", include("hoeksteen.people.urls")),
     path("o/<slug:slug>/", include("hoeksteen.organisations.urls")),
     path("o/<slug:slug>/", include("hoeksteen.complaints.urls")),
+    path("o/<slug:slug>/", include("hoeksteen.signals.urls")),
     path("o/<slug:slug>/", include("hoeksteen.practice.urls")),
+    path("o/<slug:slug>/", include("hoeksteen.privacy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -79,30 +79,29 @@ def rotate_all(
         columns = ", ".join(quote(str(f.column)) for f in fields)
         last = 0
         while True:
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        f"SELECT {quote(pk)}, {columns} FROM {quote(table)} "  # noqa: S608 - names from the model registry
-                        f"WHERE {quote(pk)} > %s ORDER BY {quote(pk)} LIMIT %s",
-                        [last, batch],
-                    )
-                    rows = cursor.fetchall()
-                    for row in rows:
-                        updates = {
-                            str(field.column): new
-                            for field, value in zip(fields, row[1:], strict=True)
-                            if (new := _rotated(value)) is not None
-                        }
-                        if updates:
-                            assignments = ", ".join(f"{quote(c)} = %s" for c in updates)
-                            cursor.execute(
-                                f"UPDATE {quote(table)} SET {assignments} WHERE {quote(pk)} = %s",  # noqa: S608
-                                [*updates.values(), row[0]],
-                            )
-                            result.rotated += len(updates)
-                        result.checked += 1
-                        if interrupt_after is not None and result.rotated >= interrupt_after:
-                            raise Interrupted
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT {quote(pk)}, {columns} FROM {quote(table)} "  # noqa: S608 - names from the model registry
+                    f"WHERE {quote(pk)} > %s ORDER BY {quote(pk)} LIMIT %s",
+                    [last, batch],
+                )
+                rows = cursor.fetchall()
+                for row in rows:
+                    updates = {
+                        str(field.column): new
+                        for field, value in zip(fields, row[1:], strict=True)
+                        if (new := _rotated(value)) is not None
+                    }
+                    if updates:
+                        assignments = ", ".join(f"{quote(c)} = %s" for c in updates)
+                        cursor.execute(
+                            f"UPDATE {quote(table)} SET {assignments} WHERE {quote(pk)} = %s",  # noqa: S608
+                            [*updates.values(), row[0]],
+                        )
+                        result.rotated += len(updates)
+                    result.checked += 1
+                    if interrupt_after is not None and result.rotated >= interrupt_after:
+                        raise Interrupted
             progress(len(rows))
             if len(rows) < batch:
                 break
