@@ -11,6 +11,8 @@ urlpatterns = [
     path("o/<slug:slug>/", include("hoeksteen.signals.urls")),
     path("o/<slug:slug>/", include("hoeksteen.practice.urls")),
     path("o/<slug:slug>/", include("hoeksteen.privacy.urls")),
+    path("o/<slug:slug>/", include("hoeksteen.quality.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+handler400 = "hoeksteen.core.views.bad_request"

@@ -27,3 +27,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     template = loader.get_template("403_csrf.html")
     return HttpResponseForbidden(template.render({}, request))
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400 with the request, so the header and the language switch work."""
+    return render(request, "400.html", status=400)

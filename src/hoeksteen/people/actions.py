@@ -1,10 +1,12 @@
-"""Writes about people: second-factor devices and recovery codes."""
+"""Writes about people: sign-ins, second-factor devices and recovery codes."""
 
 from __future__ import annotations
 
 import secrets
 
 from django.db import transaction
+from django_otp import match_token
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -12,6 +14,23 @@ from hoeksteen.audit.actions import audit_record
 from hoeksteen.people.models import User
 
 RECOVERY_CODE_COUNT = 10
+
+
+def sign_in_record(*, user: User) -> None:
+    """Record in the platform's audit trail that `user` signed in with their password."""
+    audit_record(actor=user, organisation_id=None, action="auth.login", target=user)
+
+
+def second_factor_verify(*, user: User, token: str) -> Device | None:
+    """The device that accepts `token`: the authenticator, or an unused recovery code.
+
+    A recovery code is used up by this. A refused code returns None and is
+    recorded in the audit trail; the devices' own throttling slows guessing.
+    """
+    device: Device | None = match_token(user, token)
+    if device is None:
+        audit_record(actor=user, organisation_id=None, action="auth.2fa_failed", target=user)
+    return device
 
 
 def totp_device_pending(*, user: User) -> TOTPDevice:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -29,5 +30,7 @@ class SecondFactorRequiredMiddleware:
             from django_otp import user_has_device
 
             target = "people:otp_verify" if user_has_device(user) else "people:otp_setup"
-            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+            # Encoded, so a query string in the page's address survives the detour.
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse(target)}?{query}")
         return self.get_response(request)

@@ -2,31 +2,54 @@
 
 from __future__ import annotations
 
+import base64
+from urllib.parse import urlsplit
+
+import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
+from django_otp import user_has_device
 
-from hoeksteen.audit.actions import audit_record
 from hoeksteen.people import actions
-from hoeksteen.people.forms import TokenForm
+from hoeksteen.people.forms import SignInForm, TokenForm
 from hoeksteen.people.models import User
 
 
 class LoginView(auth_views.LoginView):
     template_name = "people/login.html"
+    authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        url = super().get_success_url()
+        # A `next` back to this page would make Django raise (a 500) for a
+        # signed-in user instead of sending them on: ignore it.
+        if urlsplit(url).path == self.request.path:
+            return self.get_default_redirect_url()
+        return url
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            actions.sign_in_record(user=form.get_user())
+        return response
 
 
 def _safe_next(request: HttpRequest) -> str:
+    """The same-site address in `next`, or the start page for anything else."""
     target = request.POST.get("next") or request.GET.get("next") or "/"
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return "/"
 
@@ -59,8 +82,6 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         form.add_error(
             "token", _("That code is not right. Check the time on your phone and try again.")
         )
-    import segno
-
     qr = segno.make(device.config_url, error="m")
     return render(
         request,
@@ -76,8 +97,6 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 
 def _base32_secret(key: bytes) -> str:
-    import base64
-
     raw = base64.b32encode(key).decode().rstrip("=")
     return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
@@ -90,11 +109,10 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return redirect("people:otp_setup")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(user, form.cleaned_data["token"])
+        device = actions.second_factor_verify(user=user, token=form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
             return redirect(_safe_next(request))
-        audit_record(actor=user, organisation_id=None, action="auth.2fa_failed", target=user)
         form.add_error(
             "token",
             _("That code is not right. Wait for a new code and try again, or use a recovery code."),
