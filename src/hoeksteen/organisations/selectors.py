@@ -33,5 +33,5 @@ def memberships_by_role(*, user: User, organisation: Organisation) -> QuerySet[M
         .filter(organisation=organisation, is_active=True)
         .exclude(role=Role.EMPLOYEE)
         .select_related("user")
-        .order_by("role", "user__last_name", "user__first_name")
+        .order_by("user__last_name", "user__first_name", "role")
     )

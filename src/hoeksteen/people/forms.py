@@ -24,6 +24,9 @@ class SignInForm(AuthenticationForm):
         assert isinstance(username, forms.CharField)
         if username.max_length is not None:
             username.validators.append(MaxLengthValidator(username.max_length))
+        # No autofocus: keyboard and screen-reader users meet the skip link
+        # and the page's heading first.
+        username.widget.attrs.pop("autofocus", None)
 
 
 class TokenForm(forms.Form):
@@ -32,7 +35,7 @@ class TokenForm(forms.Form):
         max_length=16,
         help_text=_("The six digits from your authenticator app, or one of your recovery codes."),
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+            attrs={"autocomplete": "one-time-code", "inputmode": "text"}
         ),
     )
 
