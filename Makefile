@@ -58,7 +58,12 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests …"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
 
-e2e: $(VENV)/.dev messages chromium
+# axe-core, injected by the browser tests to check WCAG 2.1 AA.
+tests/e2e/node_modules/axe-core/axe.min.js: tests/e2e/package.json tests/e2e/package-lock.json
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+e2e: $(VENV)/.dev messages chromium tests/e2e/node_modules/axe-core/axe.min.js
 	$(BIN)/pytest -m e2e -q tests/e2e
 
 test: lint typecheck unit e2e

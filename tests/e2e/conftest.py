@@ -215,3 +215,35 @@ def horizontal_overflow() -> Callable[[Page], int]:
         return max(overflow, 0)
 
     return overflow_
+
+
+AXE_SCRIPT = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture
+def axe() -> Callable[[Page], list[dict[str, object]]]:
+    """Run axe-core on the page; return the WCAG 2.1 A/AA violations (empty is good).
+
+    axe-core is the npm package in tests/e2e/package.json, installed by `make e2e`.
+    """
+
+    def check(page: Page) -> list[dict[str, object]]:
+        # Evaluated through the DevTools protocol, which the page's CSP
+        # (no inline scripts) does not apply to.
+        page.evaluate(AXE_SCRIPT.read_text())
+        result = page.evaluate(
+            """async () => await axe.run(document, {
+                runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
+            })"""
+        )
+        return [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [n["target"] for n in v["nodes"]][:5],
+            }
+            for v in result["violations"]
+        ]
+
+    return check

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from hoeksteen.access import policy
 from hoeksteen.organisations.models import Organisation
@@ -45,7 +46,7 @@ def test_it_stops_the_casus_a_vp_discussing_a_melding_in_general_terms_with_hr(
     melding: Melding, subject_vp: User
 ) -> None:
     """Seed, "Casus: een klacht over schending van vertrouwelijkheid"."""
-    with pytest.raises(actions.ConsentMissing) as refused:
+    with translation.override("en"), pytest.raises(actions.ConsentMissing) as refused:
         actions.sharing_record(
             melding=melding,
             actor=subject_vp,
