@@ -5,8 +5,9 @@ general role: its handler, its investigator, its complainant, the VP it is
 about (only once the procedure has informed them) and the support persons
 that VP named. Whoever is the subject VP's direct colleague never reaches
 the case — not in a list, a count, a search or an export — even when they
-hold a handler's role, and the subject VP does not either before being
-informed. Every selector and action of the complaints app starts here.
+hold a handler's role (only a colleague who filed it follows it, as its
+complainant), and the subject VP does not either before being informed.
+Every selector and action of the complaints app starts here.
 """
 
 from __future__ import annotations
@@ -56,8 +57,11 @@ def _colleague_of_subject(user: User) -> Exists:
 
 def _not_conflicted(user: User) -> Q:
     # The subject VP shares every team with themselves; they are handled by
-    # the informed-VP rule below, everyone else in their teams never sees it.
-    return Q(subject_vp=user) | Q(~_colleague_of_subject(user))
+    # the informed-VP rule below, everyone else in their teams never sees it —
+    # unless they filed it: a colleague who complains follows their own
+    # complaint as its complainant (as they can with a receipt when anonymous),
+    # never in any other role, since routing and naming exclude them.
+    return Q(subject_vp=user) | Q(complainant=user) | Q(~_colleague_of_subject(user))
 
 
 @policy.visibility(Complaint)
@@ -213,8 +217,9 @@ def case_hearings(
 def case_measures(
     complaint: Complaint, roles: frozenset[CaseRole], user: User | None
 ) -> QuerySet[RecoveryMeasure]:
-    """Recovery measures concern the VP too: staff and the subject VP see them."""
-    if roles & STAFF or CaseRole.SUBJECT_VP in roles:
+    """Recovery measures are agreed for both parties: staff, the complainant and
+    the subject VP see them (the decision letter promises the complainant so)."""
+    if roles & STAFF or roles & {CaseRole.SUBJECT_VP, CaseRole.COMPLAINANT}:
         return RecoveryMeasure.objects.filter(complaint=complaint)
     return RecoveryMeasure.objects.none()
 
@@ -286,7 +291,9 @@ def _hearings(user: User) -> QuerySet[Hearing]:
 @policy.visibility(RecoveryMeasure)
 def _measures(user: User) -> QuerySet[RecoveryMeasure]:
     return RecoveryMeasure.objects.filter(complaint__in=complaints_visible_to(user)).filter(
-        Q(complaint__in=_staff_cases(user)) | _informed_subject(user)
+        Q(complaint__in=_staff_cases(user))
+        | _informed_subject(user)
+        | Q(complaint__complainant=user)
     )
 
 

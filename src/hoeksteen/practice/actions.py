@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoeksteen.access import policy
@@ -85,6 +86,11 @@ def _validate(organisation: Organisation, data: MeldingInput, *, now: dt.datetim
         raise PracticeError(_("Choose one of the departments, or none."))
 
 
+def _first_conversation(data: MeldingInput) -> dt.datetime:
+    """The role is explained in the first conversation: record it on that day."""
+    return timezone.make_aware(dt.datetime.combine(data.first_contact_on, dt.time(12)))
+
+
 @transaction.atomic
 def melding_register(
     *, organisation: Organisation, actor: User, data: MeldingInput, now: dt.datetime | None = None
@@ -105,7 +111,7 @@ def melding_register(
         melder_reference=data.melder_reference.strip(),
         referral=data.referral,
         notes=data.notes.strip(),
-        role_explained_at=now if data.role_explained else None,
+        role_explained_at=_first_conversation(data) if data.role_explained else None,
         created_at=now,
     )
     _audit(melding, actor, "melding.registered")
@@ -127,7 +133,7 @@ def melding_update(
     melding.referral = data.referral
     melding.notes = data.notes.strip()
     if data.role_explained and melding.role_explained_at is None:
-        melding.role_explained_at = now
+        melding.role_explained_at = _first_conversation(data)
     melding.save()
     _audit(melding, actor, "melding.updated")
     return melding

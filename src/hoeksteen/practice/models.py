@@ -170,6 +170,11 @@ class Recipient(models.TextChoices):
     POLICE = "police", _("The police")
 
 
+class ConfirmedVia(models.TextChoices):
+    LETTER = "letter", _("signed confirmation letter")
+    PORTAL = "portal", _("confirmed by the melder in the portal")
+
+
 class Consent(TenantModel):
     """What the melder allows the VP to share, with whom and in which form.
 
@@ -186,7 +191,7 @@ class Consent(TenantModel):
     )
     recorded_at = models.DateTimeField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    confirmed_via = models.CharField(max_length=20, blank=True)
+    confirmed_via = models.CharField(max_length=20, choices=ConfirmedVia.choices, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -23,7 +23,6 @@ from hoeksteen.core import clock
 from hoeksteen.core.pdf import pdf_response_headers
 from hoeksteen.people.models import User
 
-
 # Steps whose forms case.html renders inside another section, not as a step.
 INLINE_STEPS = frozenset({"measure-done"})
 
@@ -87,6 +86,13 @@ def _render_case(
     if bound is not None and (bound[0] not in steps or bound[0] in INLINE_STEPS):
         refused = [str(error) for errors in bound[1].errors.values() for error in errors]
     case = selectors.case_file(complaint, roles, user=_viewer(request))
+    if "reflection" in steps and case.reflection is not None and not steps["reflection"].is_bound:
+        # Saving replaces all three answers: start from what was written before.
+        steps["reflection"].initial = {
+            "communication": case.reflection.communication,
+            "role_boundaries": case.reflection.role_boundaries,
+            "explained_in_time": case.reflection.explained_in_time,
+        }
     return render(
         request,
         "complaints/case.html",

@@ -222,12 +222,6 @@ STEPS: dict[str, Step] = {
         lambda c, a, d: actions.complaint_close(complaint=c, actor=a, lessons=d["lessons"]),
         _in(State.DECIDED),
     ),
-    "withdraw": Step(
-        frozenset({C}),
-        OptionalReasonForm,
-        lambda c, a, d: actions.complaint_withdraw(complaint=c, actor=a, reason=d["reason"]),
-        lambda c: c.state in OPEN_STATES,
-    ),
     "reflection": Step(
         frozenset({V}),
         ReflectionForm,
@@ -244,6 +238,13 @@ STEPS: dict[str, Step] = {
         frozenset({H, INV, C, V}),
         DocumentForm,
         lambda c, a, d: actions.attachment_add(complaint=c, actor=a, upload=d["document"]),
+        lambda c: c.state in OPEN_STATES,
+    ),
+    # Last on the page: offered, never suggested.
+    "withdraw": Step(
+        frozenset({C}),
+        OptionalReasonForm,
+        lambda c, a, d: actions.complaint_withdraw(complaint=c, actor=a, reason=d["reason"]),
         lambda c: c.state in OPEN_STATES,
     ),
 }
