@@ -12,6 +12,20 @@ from hoeksteen.audit.models import AuditChainHead, AuditEntry
 from hoeksteen.core import clock
 
 
+def _refuse_floats(value: object) -> None:
+    # PostgreSQL's jsonb gives some floats back in another form (1e20 as
+    # 100000000000000000000, -0.0 as 0.0), which hashes differently: verify-audit
+    # would then report an intact entry as altered. A detail holds ids, states
+    # and counts, so a float is a mistake anyway.
+    if isinstance(value, float):
+        raise TypeError("An audit detail holds no floats, only ids, states and counts.")
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        for item in value:
+            _refuse_floats(item)
+
+
 def audit_record(
     *,
     actor: Any,
@@ -25,9 +39,10 @@ def audit_record(
 
     Call it inside the transaction of the change it records: if that change
     rolls back, so does the entry. `detail` must hold no personal data, only
-    ids, states and counts. Appends to one chain are serialised by a row lock
-    on its head, so concurrent writers never fork the chain.
+    ids, states and counts (no floats). Appends to one chain are serialised by
+    a row lock on its head, so concurrent writers never fork the chain.
     """
+    _refuse_floats(detail)
     chain = organisation_id if organisation_id is not None else PLATFORM_CHAIN
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
