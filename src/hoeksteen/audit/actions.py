@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import models, transaction
 
-from hoeksteen.audit.chain import GENESIS, PLATFORM_CHAIN, entry_hash
+from hoeksteen.audit.chain import GENESIS, PLATFORM_CHAIN, link_hash, payload_hash
 from hoeksteen.audit.models import AuditChainHead, AuditEntry
 from hoeksteen.core import clock
 
@@ -61,15 +61,18 @@ def audit_record(
             created_at=now or clock.now(),
             prev_hash=head.hash,
         )
-        entry.hash = entry_hash(
-            organisation_id=entry.organisation_id,
-            seq=entry.seq,
+        entry.payload_hash = payload_hash(
             actor_id=entry.actor_id,
             action=entry.action,
             object_type=entry.object_type,
             object_id=entry.object_id,
             detail=entry.detail,
             created_at=entry.created_at,
+        )
+        entry.hash = link_hash(
+            organisation_id=entry.organisation_id,
+            seq=entry.seq,
+            payload_hash=entry.payload_hash,
             prev_hash=entry.prev_hash,
         )
         entry.save()

@@ -11,6 +11,40 @@ GENESIS = "0" * 64
 PLATFORM_CHAIN = 0
 
 
+def _digest(parts: list[Any]) -> str:
+    encoded = json.dumps(parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def payload_hash(
+    *,
+    actor_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    detail: dict[str, Any],
+    created_at: dt.datetime,
+) -> str:
+    """SHA-256 over what an entry says. Kept with the entry, so that when its
+    retention term ends the content can be removed (a tombstone) while the
+    chain still verifies."""
+    return _digest(
+        [
+            actor_id,
+            action,
+            object_type,
+            object_id,
+            detail,
+            created_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        ]
+    )
+
+
+def link_hash(*, organisation_id: int, seq: int, payload_hash: str, prev_hash: str) -> str:
+    """The chain's link: the entry's place, its payload hash and its predecessor."""
+    return _digest([organisation_id, seq, payload_hash, prev_hash])
+
+
 def entry_hash(
     *,
     organisation_id: int,
@@ -23,21 +57,15 @@ def entry_hash(
     created_at: dt.datetime,
     prev_hash: str,
 ) -> str:
-    """SHA-256 over a canonical encoding of one entry and its predecessor's hash."""
-    payload = json.dumps(
-        [
-            organisation_id,
-            seq,
-            actor_id,
-            action,
-            object_type,
-            object_id,
-            detail,
-            created_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-            prev_hash,
-        ],
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
+    """The link hash of an entry with this content."""
+    payload = payload_hash(
+        actor_id=actor_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail,
+        created_at=created_at,
     )
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return link_hash(
+        organisation_id=organisation_id, seq=seq, payload_hash=payload, prev_hash=prev_hash
+    )

@@ -28,7 +28,11 @@ class AuditEntry(models.Model):
     detail = models.JSONField(_("detail"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"))
     prev_hash = models.CharField(_("previous hash"), max_length=64)
+    payload_hash = models.CharField(_("payload hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64)
+    # Set when the retention term removed the content (actor, action, object,
+    # detail); payload_hash keeps the chain verifiable.
+    tombstoned_at = models.DateTimeField(_("tombstoned at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("audit entry")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from hoeksteen.audit.chain import GENESIS, entry_hash
+from hoeksteen.audit.chain import GENESIS, link_hash, payload_hash
 from hoeksteen.audit.models import AuditChainHead, AuditCheckpoint, AuditEntry
 from hoeksteen.core import clock
 
@@ -21,8 +22,12 @@ _FIELDS = (
     "created_at",
     "prev_hash",
     "hash",
+    "payload_hash",
+    "tombstoned_at",
 )
 _OUT_OF_ORDER = "out of order (inserted later)"
+# The platform chain (organisation 0) has no regulation of its own.
+DEFAULT_RETENTION_DAYS = 1825
 
 Progress = Callable[[int], object]
 
@@ -57,22 +62,30 @@ _START = _Link(0, GENESIS)
 
 
 def _computed_hash(organisation_id: int, row: tuple[Any, ...]) -> str:
-    _id, seq, actor_id, action, object_type, object_id, detail, created_at, prev, _hash = row
-    return entry_hash(
-        organisation_id=organisation_id,
-        seq=seq,
-        actor_id=actor_id,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        detail=detail,
-        created_at=created_at,
-        prev_hash=prev,
+    _id, seq, actor_id, action, object_type, object_id, detail, created_at, prev = row[:9]
+    stored_payload, tombstoned_at = row[10], row[11]
+    payload = (
+        stored_payload
+        if tombstoned_at is not None
+        else payload_hash(
+            actor_id=actor_id,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            detail=detail,
+            created_at=created_at,
+        )
     )
+    return link_hash(organisation_id=organisation_id, seq=seq, payload_hash=payload, prev_hash=prev)
 
 
 def _verify_links(
-    organisation_id: int, *, start: _Link, end_seq: int, progress: Progress
+    organisation_id: int,
+    *,
+    start: _Link,
+    end_seq: int,
+    tombstones_before: dt.datetime,
+    progress: Progress,
 ) -> tuple[int, Break | None, _Link]:
     """Check the entries after `start` up to `end_seq`; return how many are intact,
     the first break and the last intact entry."""
@@ -101,6 +114,8 @@ def _verify_links(
             return checked, Break(organisation_id, seq, "does not follow its predecessor"), last
         if _computed_hash(organisation_id, row) != stored:
             return checked, Break(organisation_id, seq, "altered"), last
+        if row[11] is not None and row[7] > tombstones_before:
+            return checked, Break(organisation_id, seq, "emptied before its retention term"), last
         before_last_id, last = last.row_id, _Link(seq, stored, row_id)
         checked += 1
         if checked % 5000 == 0:
@@ -122,6 +137,18 @@ def _anchor(organisation_id: int, checkpoint: AuditCheckpoint | None) -> _Link:
     if row is None or not row[9] == checkpoint.hash == _computed_hash(organisation_id, row):
         return _START
     return _Link(checkpoint.seq, checkpoint.hash, row[0])
+
+
+def _retention_days(organisation_id: int) -> int:
+    """Entries may be emptied (tombstoned) only after this many days."""
+    from hoeksteen.organisations.models import ComplaintRegulation
+
+    days = (
+        ComplaintRegulation.objects.filter(organisation_id=organisation_id)
+        .values_list("audit_retention_days", flat=True)
+        .first()
+    )
+    return days if days is not None else DEFAULT_RETENTION_DAYS
 
 
 def _head(organisation_id: int) -> tuple[int, str]:
@@ -155,7 +182,11 @@ def _verify_chain(
     if start.seq > head_seq:
         start = _START
     checked, broken, last = _verify_links(
-        organisation_id, start=start, end_seq=head_seq, progress=progress
+        organisation_id,
+        start=start,
+        end_seq=head_seq,
+        tombstones_before=clock.now() - dt.timedelta(days=_retention_days(organisation_id)),
+        progress=progress,
     )
     if broken is None and last.seq < head_seq:
         broken = Break(organisation_id, last.seq + 1, "missing at the end (deleted)")

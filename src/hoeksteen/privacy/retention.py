@@ -22,6 +22,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hoeksteen.audit.actions import audit_record
+from hoeksteen.audit.chain import PLATFORM_CHAIN
+from hoeksteen.audit.models import AuditEntry
+from hoeksteen.audit.verify import DEFAULT_RETENTION_DAYS
 from hoeksteen.complaints.models import Complaint
 from hoeksteen.complaints.workflow import State
 from hoeksteen.organisations.models import ComplaintRegulation, Organisation
@@ -122,6 +125,22 @@ def _purge_meldingen(regulation: ComplaintRegulation, now: dt.datetime, purged: 
             purged.meldingen += len(ids)
 
 
+def tombstone_audit_entries(*, organisation_id: int, retention_days: int, now: dt.datetime) -> int:
+    """Empty audit entries past their term; their payload hash keeps the chain whole."""
+    return AuditEntry.objects.filter(
+        organisation_id=organisation_id,
+        created_at__lt=now - dt.timedelta(days=retention_days),
+        tombstoned_at__isnull=True,
+    ).update(
+        actor_id=None,
+        action="tombstone",
+        object_type="",
+        object_id="",
+        detail={},
+        tombstoned_at=now,
+    )
+
+
 def purge_expired(*, now: dt.datetime) -> dict[int, Purged]:
     """Purge every organisation's expired records; tell its coordinators."""
     report: dict[int, Purged] = {}
@@ -129,9 +148,17 @@ def purge_expired(*, now: dt.datetime) -> dict[int, Purged]:
         purged = Purged()
         _purge_complaints(regulation, now, purged)
         _purge_meldingen(regulation, now, purged)
+        tombstone_audit_entries(
+            organisation_id=regulation.organisation_id,
+            retention_days=regulation.audit_retention_days,
+            now=now,
+        )
         if purged:
             report[regulation.organisation_id] = purged
             _tell_coordinators(regulation.organisation, purged, now)
+    tombstone_audit_entries(
+        organisation_id=PLATFORM_CHAIN, retention_days=DEFAULT_RETENTION_DAYS, now=now
+    )
     return report
 
 

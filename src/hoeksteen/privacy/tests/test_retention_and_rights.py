@@ -171,3 +171,35 @@ def test_it_shows_the_coordinator_a_register_generated_from_the_models(
     assert "what happened" in body  # Complaint.description's verbose name
     assert "730 days" in body
     assert login_as(hr_handler).get("/o/acme/privacy/").status_code == 404
+
+
+def test_it_empties_audit_entries_past_their_term_and_the_chain_still_verifies(
+    acme: Organisation,
+    complainant: User,
+    hr_handler: User,
+    complaint_about: Callable[..., ComplaintInput],
+) -> None:
+    from hoeksteen.audit.models import AuditEntry
+    from hoeksteen.privacy.retention import tombstone_audit_entries
+
+    with time_machine.travel(T0, tick=False):
+        _closed_complaint(acme, complainant, hr_handler, complaint_about)
+    with time_machine.travel(T0 + dt.timedelta(days=1000), tick=False):
+        recent = _closed_complaint(acme, complainant, hr_handler, complaint_about)
+    now = T0 + dt.timedelta(days=1826)
+    with time_machine.travel(now, tick=False):
+        emptied = tombstone_audit_entries(organisation_id=acme.pk, retention_days=1825, now=now)
+        assert emptied > 0
+        old = AuditEntry.objects.filter(organisation_id=acme.pk, tombstoned_at__isnull=False)
+        assert set(old.values_list("action", flat=True)) == {"tombstone"}
+        assert AuditEntry.objects.filter(
+            object_id=str(recent.pk), action__startswith="complaint."
+        ).exists()
+        assert verify_audit().broken is None
+        # Emptying a recent entry by hand is not a tombstone but tampering.
+        AuditEntry.objects.filter(object_id=str(recent.pk)).update(
+            action="tombstone", detail={}, tombstoned_at=now
+        )
+        broken = verify_audit().broken
+        assert broken is not None
+        assert "retention" in broken.reason
