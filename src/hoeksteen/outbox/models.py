@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hoeksteen.core.models import TenantModel
+from hoeksteen.privacy.fields import EncryptedTextField
 
 
 class OutboxStatus(models.TextChoices):
@@ -24,9 +25,11 @@ class OutboxMessage(TenantModel):
         unique=True,
         help_text=_("Queuing the same key twice queues one message."),
     )
-    to = models.EmailField(_("to"))
+    # The address may be an anonymous complainant's: it is blanked once the
+    # message is sent (see outbox.sending), so only unsent mail holds one.
+    to = models.EmailField(_("to"), blank=True)
     subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("body"))
+    body = EncryptedTextField(_("body"))
     status = models.CharField(
         _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )

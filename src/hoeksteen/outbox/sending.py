@@ -70,6 +70,7 @@ def drain_outbox(*, now: dt.datetime, limit: int = 500) -> int:
             message.status = OutboxStatus.SENT
             message.sent_at = now
             message.attempts += 1
-            message.save(update_fields=["status", "sent_at", "attempts"])
+            message.to = ""  # the address is not kept once it has served
+            message.save(update_fields=["status", "sent_at", "attempts", "to"])
             sent += 1
     return sent
