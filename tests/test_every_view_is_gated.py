@@ -21,6 +21,8 @@ PUBLIC = {
     "complaints:intake",
     "complaints:received",
     "complaints:receipt",
+    # The published complaint regulation of an organisation.
+    "quality:regulation",
 }
 
 SAMPLE_ARGS = {

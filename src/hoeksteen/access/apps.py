@@ -9,6 +9,7 @@ class AccessConfig(AppConfig):
 
     def ready(self) -> None:
         # Rules register themselves with the policy when imported.
+        import hoeksteen.access.quality_rules  # noqa: F401
         from hoeksteen.access import complaint_rules, practice_rules, privacy_rules  # noqa: F401
         from hoeksteen.signals import rules as signal_rules  # noqa: F401
 

@@ -32,6 +32,7 @@ VisibilityRule = Callable[[User], QuerySet[Any]]
 
 _RULES: dict[type[models.Model], VisibilityRule] = {}
 
+
 def visibility(
     model: type[M],
 ) -> Callable[[Callable[[User], QuerySet[M]]], Callable[[User], QuerySet[M]]]:

@@ -34,9 +34,7 @@ class TokenForm(forms.Form):
         label=_("Code"),
         max_length=16,
         help_text=_("The six digits from your authenticator app, or one of your recovery codes."),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "text"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text"}),
     )
 
     def clean_token(self) -> str:

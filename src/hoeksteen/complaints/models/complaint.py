@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hoeksteen.complaints.workflow import State
 from hoeksteen.core.models import TenantModel
-from hoeksteen.privacy.fields import EncryptedTextField
 from hoeksteen.organisations.models import Route
+from hoeksteen.privacy.fields import EncryptedTextField
 
 
 class Category(models.TextChoices):
