@@ -27,6 +27,7 @@ from hoeksteen.access import policy
 from hoeksteen.organisations.models import ComplaintRegulation, Organisation
 from hoeksteen.people.models import User
 from hoeksteen.practice.models import Department, Melding, MeldingCategory
+from hoeksteen.privacy.models import RetainedMeldingCount
 from hoeksteen.signals import rules
 from hoeksteen.signals.models import QualitativeSignal
 from hoeksteen.signals.suppression import (
@@ -108,6 +109,14 @@ def melding_counts(
     )
 
 
+def _quarters_in(start: dt.date, end: dt.date) -> int:
+    """How many quarters of the year the window [start, end) covers (0 to 4)."""
+    if end <= start:
+        return 0
+    last_day = end - dt.timedelta(days=1)
+    return (last_day.month - 1) // 3 + 1
+
+
 def period_labels(granularity: Granularity, year: int) -> tuple[str, ...]:
     if granularity is Granularity.QUARTER:
         return tuple(_("Q%(number)s") % {"number": n} for n in range(1, 5))
@@ -122,7 +131,20 @@ def publication_for(*, organisation: Organisation, year: int, today: dt.date) ->
     start, end = counting_window(year, today)
     by_category: dict[int, list[int]] = {}
     by_department: dict[int | None, int] = {}
-    for row in melding_counts(organisation=organisation, start=start, end=end):
+    rows = list(melding_counts(organisation=organisation, start=start, end=end))
+    # Meldingen purged by their retention term left their counts behind.
+    rows += [
+        {
+            "category_id": kept.category_id,
+            "department_id": kept.department_id,
+            "quarter": kept.quarter - 1,
+            "count": kept.count,
+        }
+        for kept in RetainedMeldingCount.objects.filter(
+            organisation=organisation, year=year, quarter__lte=_quarters_in(start, end)
+        )
+    ]
+    for row in rows:
         by_category.setdefault(row["category_id"], [0, 0, 0, 0])[row["quarter"]] += row["count"]
         by_department[row["department_id"]] = (
             by_department.get(row["department_id"], 0) + (row["count"])

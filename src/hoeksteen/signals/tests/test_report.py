@@ -252,3 +252,30 @@ def test_it_falls_back_to_the_default_year_on_nonsense(
     response = login_as(coordinator).get("/o/acme/signalen/?year=1066&granularity=weekly")
     assert response.status_code == 200
     assert response.context["report"].year >= YEAR
+
+
+def test_it_still_counts_meldingen_that_the_retention_term_removed(
+    acme: Organisation,
+    coordinator: User,
+    departments: list[Department],
+    add_meldingen: AddMeldingen,
+) -> None:
+    from hoeksteen.privacy.retention import purge_expired
+
+    add_meldingen([(0, departments[0], dt.date(YEAR, 2, 1))] * 6)
+    add_meldingen([(1, None, dt.date(YEAR, 8, 1))] * 7)
+
+    def report() -> object:
+        return selectors.signals_report(
+            user=coordinator,
+            organisation=acme,
+            year=YEAR,
+            granularity=Granularity.QUARTER,
+            today=dt.date(YEAR + 1, 1, 1),
+        ).table
+
+    before = report()
+    Melding.objects.filter(organisation=acme).update(closed_on=dt.date(YEAR, 9, 1))
+    purge_expired(now=dt.datetime(YEAR + 2, 1, 1, tzinfo=dt.UTC))
+    assert not Melding.objects.filter(organisation=acme).exists()
+    assert report() == before
