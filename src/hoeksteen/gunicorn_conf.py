@@ -12,6 +12,15 @@ import threading
 import time
 from typing import Any
 
+def _hide_server_version() -> None:
+    """Answer `Server: hoeksteen`, not gunicorn's name and version."""
+    import gunicorn.http.wsgi
+
+    gunicorn.http.wsgi.SERVER = "hoeksteen"
+
+
+_hide_server_version()
+
 bind = os.environ.get("HOEKSTEEN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = 1

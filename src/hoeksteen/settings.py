@@ -142,6 +142,9 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# SQLite cannot make NULLs equal in a unique constraint (PostgreSQL 15 can);
+# on SQLite the one writer at a time keeps RetainedMeldingCount unique.
+SILENCED_SYSTEM_CHECKS = ["models.W047"]
 
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
