@@ -88,7 +88,11 @@ def complaints_visible_to(user: User) -> QuerySet[Complaint]:
 
 @policy.visibility(SupportAssignment)
 def _support_assignments(user: User) -> QuerySet[SupportAssignment]:
-    return SupportAssignment.objects.filter(complaint__in=complaints_visible_to(user))
+    # Who supports the VP is for the case's staff and the VP; a support person
+    # sees their own assignment only, as on the case page (`case_file`).
+    return SupportAssignment.objects.filter(complaint__in=complaints_visible_to(user)).filter(
+        Q(complaint__in=_staff_cases(user)) | _informed_subject(user) | Q(supporter=user)
+    )
 
 
 def case_roles(

@@ -29,9 +29,24 @@ def test_it_does_not_exist_for_anyone_but_the_coordinator(
 
 
 def test_it_keeps_another_organisations_coordinator_out(
-    login_as: Callable[[User], Client], acme: Organisation, outsider: User
+    login_as: Callable[[User], Client],
+    acme: Organisation,
+    other_org: Organisation,
+    outsider: User,
+    subject_vp: User,
+    register_melding: Callable[..., Melding],
 ) -> None:
-    assert login_as(outsider).get(URL).status_code == 404
+    for _ in range(6):
+        register_melding(subject_vp)
+    client = login_as(outsider)
+    assert client.get(URL).status_code == 404
+    # Their own dashboard judges their own organisation only: no VPs, no meldingen.
+    board = selectors.prevention_dashboard(user=outsider, organisation=other_org, now=NOW)
+    colours = {row.measure: row.judgement.colour for row in board.measures}
+    assert colours[Measure.COMMUNICATION] == Colour.AMBER
+    assert colours[Measure.EVALUATION] == Colour.AMBER
+    page = client.get("/o/other/kwaliteit/").content.decode()
+    assert "Fewer than 5 meldingen this year" in page
 
 
 def test_it_shows_the_five_measures_each_with_a_word_an_icon_and_a_next_step(

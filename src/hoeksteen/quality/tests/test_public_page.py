@@ -41,7 +41,8 @@ def test_it_publishes_routes_terms_vps_lvv_and_the_way_in_without_sign_in(
         assert str(VPKind.EXTERNAL.label) in page
     assert f"{subject_vp.get_full_name()} — " in page
     assert other_vp.get_full_name() in page
-    assert "Commissie van Toezicht" in page
+    assert 'id="lvv-complaints"' in page
+    assert re.search(rf'id="lvv-registered">[^<]*{other_vp.get_full_name()}\.</p>', page)
     assert "Bureau Extern, 020-1234567" in page
     assert 'href="/o/acme/klacht/nieuw/"' in page
     assert "http://testserver/o/acme/klacht/nieuw/" in page
@@ -76,7 +77,8 @@ def test_it_says_so_when_no_vp_is_registered_with_the_lvv(
 ) -> None:
     page = client.get("/o/acme/regeling/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "None of the organisation's confidential advisers is registered with the LVV" in page
-    assert "Registered with the LVV:" not in page
+    assert 'id="lvv-complaints"' not in page
+    assert 'id="lvv-registered"' not in page
 
 
 def test_it_names_only_active_vps_and_no_one_else(

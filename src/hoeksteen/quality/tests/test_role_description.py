@@ -54,6 +54,12 @@ def test_it_refuses_an_empty_part(
 ) -> None:
     response = login_as(coordinator).post(URL, {**NEW, "limits": "   "})
     assert response.status_code == 400
+    with pytest.raises(actions.QualityError):
+        actions.role_description_revise(
+            organisation=acme,
+            acting_user=coordinator,
+            text=actions.RoleDescriptionInput(**{**NEW, "limits": "   "}),
+        )
     assert RoleDescription.objects.filter(organisation=acme).count() == 1
 
 
