@@ -7,13 +7,14 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from django.utils import translation
 
 from hoeksteen.access.complaint_rules import CaseRole, case_roles, complaints_visible_to
 from hoeksteen.complaints import actions
 from hoeksteen.complaints.actions.assessment import unassigned_complaints_reroute
 from hoeksteen.complaints.actions.base import Actor
 from hoeksteen.complaints.actions.intake import ComplaintInput
-from hoeksteen.complaints.models import Complaint, ConflictDeclaration
+from hoeksteen.complaints.models import Category, Complaint, ConflictDeclaration
 from hoeksteen.complaints.selectors import complaints_filed_by, complaints_handled_by
 from hoeksteen.complaints.workflow import State
 from hoeksteen.organisations.models import ComplaintRegulation, Organisation, Route
@@ -168,13 +169,15 @@ def test_it_waits_for_an_external_handler_and_tells_the_coordinator_without_deta
     notice = OutboxMessage.objects.get(to=coordinator.email)
     assert notice.key == f"external-handler-needed:{complaint.pk}:{coordinator.pk}"
     text = f"{notice.subject}\n{notice.body}"
+    with translation.override("nl"):
+        category = str(Category(complaint.category).label)
     for detail in (
         complaint.reference,
         str(complaint.uid),
         subject_vp.last_name,
         complainant.last_name,
         complaint.description,
-        "boundar",
+        category,
     ):
         assert detail not in text
     assert _notices_to(subject_vp) == []
