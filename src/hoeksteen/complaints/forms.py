@@ -156,6 +156,15 @@ class InvestigationForm(forms.Form):
             self.fields["investigator"].queryset = investigators  # type: ignore[attr-defined]
 
 
+class InvestigatorForm(forms.Form):
+    investigator = VPChoiceField(label=_("Investigator"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, investigators: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if investigators is not None:
+            self.fields["investigator"].queryset = investigators  # type: ignore[attr-defined]
+
+
 class ResponseForm(forms.Form):
     body = _text(_("Your response"), rows=8)
     share_with_support = forms.BooleanField(

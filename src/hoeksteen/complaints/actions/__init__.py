@@ -4,6 +4,7 @@ all in one transaction."""
 
 from hoeksteen.complaints.actions.assessment import (
     complaint_acknowledge,
+    complaint_assign_investigator,
     complaint_choose_informal,
     complaint_close_informal,
     complaint_declare_conflict,
@@ -40,6 +41,7 @@ __all__ = [
     "complaint_acknowledge",
     "complaint_add_measure",
     "complaint_answer_review",
+    "complaint_assign_investigator",
     "complaint_choose_informal",
     "complaint_close",
     "complaint_close_informal",

@@ -30,7 +30,7 @@ from hoeksteen.complaints.models import (
     Track,
 )
 from hoeksteen.complaints.models.complaint import Closure
-from hoeksteen.complaints.workflow import State, Transition
+from hoeksteen.complaints.workflow import OPEN_STATES, State, Transition
 from hoeksteen.core import clock
 from hoeksteen.organisations.models import ComplaintRegulation
 
@@ -171,7 +171,7 @@ def complaint_start_investigation(
     candidates = routing.committee_candidates(
         organisation=complaint.organisation,
         subject_vp_id=complaint.subject_vp_id,
-        excluded_user_ids=_declared_conflicts(complaint),
+        excluded_user_ids=investigator_exclusions(complaint),
     )
     investigator = candidates.filter(pk=investigator_id).first()
     if investigator is None:
@@ -183,6 +183,36 @@ def complaint_start_investigation(
     refresh_deadlines(complaint)
     complaint.save()
     notices.notify_user(user=investigator, complaint=complaint, key="investigation")
+    return complaint
+
+
+@transaction.atomic
+def complaint_assign_investigator(
+    *, complaint: Complaint, actor: Actor, investigator_id: int, now: dt.datetime | None = None
+) -> Complaint:
+    """Appoint a new investigator after the previous one declared a conflict."""
+    now = now or clock.now()
+    complaint = locked(complaint)
+    require(actor, complaint, CaseRole.HANDLER)
+    if complaint.state != State.INVESTIGATION or complaint.committee_member_id is not None:
+        raise ComplaintError(_("An investigator can be appointed when the investigation has none."))
+    investigator = (
+        routing.committee_candidates(
+            organisation=complaint.organisation,
+            subject_vp_id=complaint.subject_vp_id,
+            excluded_user_ids=investigator_exclusions(complaint),
+        )
+        .filter(pk=investigator_id)
+        .first()
+    )
+    if investigator is None:
+        raise ComplaintError(_("Choose an independent committee member or investigator."))
+    complaint.committee_member = investigator
+    complaint.save(update_fields=["committee_member"])
+    audit(complaint, actor, "complaint.investigator_appointed", now=now)
+    notices.notify_user(
+        user=investigator, complaint=complaint, key=f"investigation-{investigator.pk}"
+    )
     return complaint
 
 
@@ -219,6 +249,12 @@ def complaint_declare_conflict(
     complaint.save()
     audit(complaint, actor, "complaint.conflict_declared", now=now)
     return complaint
+
+
+def investigator_exclusions(complaint: Complaint) -> frozenset[int]:
+    """Never the complainant, nor anyone who declared a conflict in the case."""
+    excluded = _declared_conflicts(complaint)
+    return excluded | {complaint.complainant_id} if complaint.complainant_id else excluded
 
 
 def _declared_conflicts(complaint: Complaint) -> frozenset[int]:
@@ -261,12 +297,14 @@ def reroute(complaint: Complaint, *, now: dt.datetime) -> None:
 def unassigned_complaints_reroute(*, now: dt.datetime) -> int:
     """Tick job: complaints waiting for an external handler get one once it exists."""
     routed = 0
-    waiting = Complaint.objects.filter(needs_external_handler=True, handler__isnull=True)
+    waiting = Complaint.objects.filter(
+        needs_external_handler=True, handler__isnull=True, state__in=OPEN_STATES
+    ).order_by("id")
     for complaint_id in waiting.values_list("id", flat=True)[:200]:
         with transaction.atomic():
             complaint = Complaint.objects.select_for_update().get(pk=complaint_id)
-            if not complaint.needs_external_handler:
-                continue  # another runner got here first
+            if not complaint.needs_external_handler or complaint.state not in OPEN_STATES:
+                continue  # another runner got here first, or it was withdrawn meanwhile
             reroute(complaint, now=now)
             if complaint.handler is not None:
                 complaint.save()

@@ -158,3 +158,39 @@ def test_it_waits_for_an_external_handler_and_tells_the_coordinator_without_deta
     assert not complaint.needs_external_handler
     assert mail.outbox == []  # nothing is sent before the tick drains the outbox
     assert Complaint.objects.count() == 1
+
+
+def test_it_appoints_a_new_investigator_after_a_conflict_never_the_complainant(
+    acme: Organisation,
+    complainant: User,
+    subject_vp: User,
+    hr_handler: User,
+    committee: User,
+    complaint_about: Make,
+) -> None:
+    handler = Actor(user=hr_handler)
+    MembershipFactory(organisation=acme, user=complainant, committee=True)
+    complaint = actions.complaint_submit(
+        organisation=acme, acting_user=complainant, anonymous=False, data=complaint_about()
+    ).complaint
+    complaint = actions.complaint_acknowledge(complaint=complaint, actor=handler)
+    with pytest.raises(actions.ComplaintError):
+        actions.complaint_start_investigation(
+            complaint=complaint, actor=handler, reason="Ernstig.", investigator_id=complainant.pk
+        )
+    complaint = actions.complaint_start_investigation(
+        complaint=complaint, actor=handler, reason="Ernstig.", investigator_id=committee.pk
+    )
+    actions.complaint_declare_conflict(
+        complaint=complaint, actor=Actor(user=committee), reason="Ik ken de klager."
+    )
+    second = UserFactory(username="second_investigator")
+    MembershipFactory(organisation=acme, user=second, committee=True)
+    with pytest.raises(actions.ComplaintError):
+        actions.complaint_assign_investigator(
+            complaint=complaint, actor=handler, investigator_id=committee.pk
+        )
+    complaint = actions.complaint_assign_investigator(
+        complaint=complaint, actor=handler, investigator_id=second.pk
+    )
+    assert complaint.committee_member == second

@@ -11,6 +11,7 @@ from django import forms
 
 from hoeksteen.access.complaint_rules import CaseRole
 from hoeksteen.complaints import actions, routing
+from hoeksteen.complaints.actions.assessment import investigator_exclusions
 from hoeksteen.complaints.actions.base import Actor
 from hoeksteen.complaints.actions.hearing import supporter_candidates
 from hoeksteen.complaints.forms import (
@@ -21,6 +22,7 @@ from hoeksteen.complaints.forms import (
     ExtensionForm,
     HearingForm,
     InvestigationForm,
+    InvestigatorForm,
     MeasureDoneForm,
     MeasureForm,
     MessageForm,
@@ -117,7 +119,22 @@ STEPS: dict[str, Step] = {
             "investigators": routing.committee_candidates(
                 organisation=c.organisation,
                 subject_vp_id=c.subject_vp_id,
-                excluded_user_ids=frozenset(c.conflicts.values_list("user_id", flat=True)),
+                excluded_user_ids=investigator_exclusions(c),
+            )
+        },
+    ),
+    "investigator": Step(
+        frozenset({H}),
+        InvestigatorForm,
+        lambda c, a, d: actions.complaint_assign_investigator(
+            complaint=c, actor=a, investigator_id=d["investigator"].pk
+        ),
+        lambda c: c.state == State.INVESTIGATION and c.committee_member_id is None,
+        lambda c: {
+            "investigators": routing.committee_candidates(
+                organisation=c.organisation,
+                subject_vp_id=c.subject_vp_id,
+                excluded_user_ids=investigator_exclusions(c),
             )
         },
     ),
