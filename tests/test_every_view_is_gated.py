@@ -17,6 +17,9 @@ PUBLIC = {
     "people:login",
     "set_language",
     "home",
+    # Health endpoints for the load balancer: "ok" or what is not ready, nothing else.
+    "healthz",
+    "readyz",
     # An anonymous complainant files and follows a complaint without an account.
     "complaints:intake",
     "complaints:received",
