@@ -118,7 +118,7 @@ class IntakeForm(forms.Form):
         self.fields["subject_vp"].queryset = vps  # type: ignore[attr-defined]
         self.fields["documents"].help_text = _(
             "PDF, photo (PNG or JPEG), Word, OpenDocument or plain text; at most %(mb)s MB each."
-        ) % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+        ) % {"mb": f"{settings.ATTACHMENT_MAX_BYTES / (1024 * 1024):.3g}"}
         if not signed_in:
             # Without an account, a complaint is always anonymous.
             del self.fields["anonymous"]

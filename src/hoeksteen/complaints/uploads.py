@@ -43,7 +43,7 @@ def inspect(upload: UploadedFile[bytes]) -> tuple[str, str, int, str]:
     if size > settings.ATTACHMENT_MAX_BYTES:
         raise UploadRejected(
             _("The file “%(name)s” is larger than %(mb)s MB.")
-            % {"name": name, "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+            % {"name": name, "mb": f"{settings.ATTACHMENT_MAX_BYTES / (1024 * 1024):.3g}"}
         )
     upload.seek(0)
     head = upload.read(16)
