@@ -12,6 +12,7 @@ import threading
 import time
 from typing import Any
 
+
 def _hide_server_version() -> None:
     """Answer `Server: hoeksteen`, not gunicorn's name and version."""
     import gunicorn.http.wsgi

@@ -206,6 +206,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers probe over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     # SECURE_PROXY_SSL_HEADER: set HOEKSTEEN_BEHIND_PROXY=1 when a proxy
     # terminates TLS and sends X-Forwarded-Proto.
     if env_bool("HOEKSTEEN_BEHIND_PROXY", False):

@@ -72,6 +72,7 @@ def audit_record(
         entry.hash = link_hash(
             organisation_id=entry.organisation_id,
             seq=entry.seq,
+            created_at=entry.created_at,
             payload_hash=entry.payload_hash,
             prev_hash=entry.prev_hash,
         )

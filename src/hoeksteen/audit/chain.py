@@ -40,9 +40,21 @@ def payload_hash(
     )
 
 
-def link_hash(*, organisation_id: int, seq: int, payload_hash: str, prev_hash: str) -> str:
-    """The chain's link: the entry's place, its payload hash and its predecessor."""
-    return _digest([organisation_id, seq, payload_hash, prev_hash])
+def link_hash(
+    *, organisation_id: int, seq: int, created_at: dt.datetime, payload_hash: str, prev_hash: str
+) -> str:
+    """The chain's link: the entry's place and time, its payload hash and its
+    predecessor. The time is in the link too, so a tombstone (which keeps it)
+    cannot be backdated to look old enough."""
+    return _digest(
+        [
+            organisation_id,
+            seq,
+            created_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+            payload_hash,
+            prev_hash,
+        ]
+    )
 
 
 def entry_hash(
@@ -67,5 +79,9 @@ def entry_hash(
         created_at=created_at,
     )
     return link_hash(
-        organisation_id=organisation_id, seq=seq, payload_hash=payload, prev_hash=prev_hash
+        organisation_id=organisation_id,
+        seq=seq,
+        created_at=created_at,
+        payload_hash=payload,
+        prev_hash=prev_hash,
     )

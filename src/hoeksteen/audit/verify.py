@@ -76,7 +76,13 @@ def _computed_hash(organisation_id: int, row: tuple[Any, ...]) -> str:
             created_at=created_at,
         )
     )
-    return link_hash(organisation_id=organisation_id, seq=seq, payload_hash=payload, prev_hash=prev)
+    return link_hash(
+        organisation_id=organisation_id,
+        seq=seq,
+        created_at=created_at,
+        payload_hash=payload,
+        prev_hash=prev,
+    )
 
 
 def _verify_links(
@@ -84,7 +90,8 @@ def _verify_links(
     *,
     start: _Link,
     end_seq: int,
-    tombstones_before: dt.datetime,
+    now: dt.datetime,
+    retention: dt.timedelta,
     progress: Progress,
 ) -> tuple[int, Break | None, _Link]:
     """Check the entries after `start` up to `end_seq`; return how many are intact,
@@ -114,7 +121,7 @@ def _verify_links(
             return checked, Break(organisation_id, seq, "does not follow its predecessor"), last
         if _computed_hash(organisation_id, row) != stored:
             return checked, Break(organisation_id, seq, "altered"), last
-        if row[11] is not None and row[7] > tombstones_before:
+        if row[11] is not None and (row[11] > now or row[7] > row[11] - retention):
             return checked, Break(organisation_id, seq, "emptied before its retention term"), last
         before_last_id, last = last.row_id, _Link(seq, stored, row_id)
         checked += 1
@@ -185,7 +192,11 @@ def _verify_chain(
         organisation_id,
         start=start,
         end_seq=head_seq,
-        tombstones_before=clock.now() - dt.timedelta(days=_retention_days(organisation_id)),
+        now=clock.now(),
+        # A tombstone on an entry younger than the organisation's term was
+        # when it was made is tampering. (Lengthening the term later makes
+        # earlier tombstones look early: docs/adr/0003-retention.md.)
+        retention=dt.timedelta(days=_retention_days(organisation_id)),
         progress=progress,
     )
     if broken is None and last.seq < head_seq:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from hoeksteen.access import policy
+from hoeksteen.audit.actions import audit_record
 from hoeksteen.organisations.models import Organisation, RoleDescription
 from hoeksteen.people.models import User
 from hoeksteen.practice.models import Consent, Handover, Melding
@@ -20,8 +21,15 @@ def my_meldingen(*, user: User, organisation: Organisation) -> QuerySet[Melding]
 
 
 def melding_for(*, user: User, organisation: Organisation, pk: int) -> Melding:
-    """The melding, if the user holds it; Http404 otherwise (also when it exists)."""
-    return policy.get_visible(user, Melding, pk=pk, organisation=organisation)
+    """The melding, if the user holds it; Http404 otherwise (also when it exists).
+
+    Every read of a melding is recorded in the audit trail (invariant 4).
+    """
+    melding = policy.get_visible(user, Melding, pk=pk, organisation=organisation)
+    audit_record(
+        actor=user, organisation_id=organisation.pk, action="melding.viewed", target=melding
+    )
+    return melding
 
 
 def my_handovers(*, user: User, organisation: Organisation) -> QuerySet[Handover]:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
-from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import translation
@@ -62,8 +63,13 @@ def expired_meldingen(regulation: ComplaintRegulation, now: dt.datetime) -> Q:
 
 def _purge_complaints(regulation: ComplaintRegulation, now: dt.datetime, purged: Purged) -> None:
     expired = Complaint.objects.filter(expired_complaints(regulation, now))
-    while ids := list(expired.values_list("id", flat=True)[:BATCH]):
+    while True:
         with transaction.atomic():
+            # Rows are claimed under a lock, so two tick runners never purge
+            # (and count) the same batch.
+            ids = _claim(expired)
+            if not ids:
+                break
             batch = Complaint.objects.filter(id__in=ids)
             files: list[FieldFile] = []
             for complaint in batch.prefetch_related("attachments"):
@@ -83,6 +89,13 @@ def _purge_complaints(regulation: ComplaintRegulation, now: dt.datetime, purged:
             purged.documents += len(files)
 
 
+def _claim(expired: QuerySet[Any]) -> list[int]:
+    rows = expired.order_by("id")
+    if connection.features.has_select_for_update_skip_locked:
+        rows = rows.select_for_update(skip_locked=True)
+    return list(rows.values_list("id", flat=True)[:BATCH])
+
+
 def _deleter(files: list[FieldFile]) -> Callable[[], None]:
     def delete() -> None:
         for file in files:
@@ -93,8 +106,11 @@ def _deleter(files: list[FieldFile]) -> Callable[[], None]:
 
 def _purge_meldingen(regulation: ComplaintRegulation, now: dt.datetime, purged: Purged) -> None:
     expired = Melding.objects.filter(expired_meldingen(regulation, now))
-    while ids := list(expired.values_list("id", flat=True)[:BATCH]):
+    while True:
         with transaction.atomic():
+            ids = _claim(expired)
+            if not ids:
+                break
             batch = Melding.objects.filter(id__in=ids)
             cells = (
                 batch.annotate(

@@ -8,15 +8,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 import hoeksteen
 
 SRC = Path(hoeksteen.__file__).resolve().parent.parent
 
 
-def test_it_passes_the_deployment_check_with_production_settings(tmp_path: Path) -> None:
+def _production_env(tmp_path: Path) -> dict[str, str]:
     # Only what a production host sets: no DJANGO_DEBUG, SECURE_* or other
     # overrides leak in from the environment the tests run in.
-    env = {
+    return {
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(tmp_path),
         "PYTHONPATH": str(SRC),
@@ -24,8 +26,12 @@ def test_it_passes_the_deployment_check_with_production_settings(tmp_path: Path)
         "HOEKSTEEN_VAR_DIR": str(tmp_path / "var"),
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         "DJANGO_ALLOWED_HOSTS": "hoeksteen.example",
+        "HOEKSTEEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
     }
-    result = subprocess.run(
+
+
+def _deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, "-m", "hoeksteen", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
         capture_output=True,
@@ -33,5 +39,17 @@ def test_it_passes_the_deployment_check_with_production_settings(tmp_path: Path)
         timeout=120,
         check=False,
     )
+
+
+def test_it_passes_the_deployment_check_with_production_settings(tmp_path: Path) -> None:
+    result = _deploy_check(_production_env(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_it_fails_the_deployment_check_without_encryption_keys(tmp_path: Path) -> None:
+    env = _production_env(tmp_path)
+    del env["HOEKSTEEN_ENCRYPTION_KEYS"]
+    result = _deploy_check(env)
+    assert result.returncode != 0
+    assert "HOEKSTEEN_ENCRYPTION_KEYS" in result.stdout + result.stderr
