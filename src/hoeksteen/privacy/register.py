@@ -23,6 +23,7 @@ class Activity:
     recipients: Any
     models: tuple[str, ...]
     retention: str  # the regulation field that holds the term, or "" for none
+    retention_note: Any = ""  # how long, where the regulation holds no term
 
     def data_categories(self) -> list[tuple[str, bool]]:
         """(field description, stored encrypted) for every field of its models."""
@@ -76,8 +77,45 @@ ACTIVITIES = [
         recipients=_(
             "The platform administrator; the coordinator for the roles of their organisation."
         ),
-        models=("people.User", "people.Membership", "audit.AuditEntry"),
+        models=("people.User", "people.Membership", "audit.AuditEntry", "privacy.Erasure"),
         retention="audit_retention_days",
+    ),
+    Activity(
+        name=_("Signals to the organisation"),
+        purpose=_("Reporting trends in aggregated, non-traceable form; qualitative signals."),
+        basis=_("Legitimate interest (Arbowet art. 3(2)); consent for a signal about one melding."),
+        people=_("VPs who write signals; melders only as counts."),
+        recipients=_("The coordinator and the VPs of the organisation."),
+        models=("signals.QualitativeSignal", "privacy.RetainedMeldingCount"),
+        retention="",
+        retention_note=_("As long as the organisation keeps its annual reports."),
+    ),
+    Activity(
+        name=_("Quality of the VP function"),
+        purpose=_("Annual quality conversations, checklists, training and LVV re-certification."),
+        basis=_("Legitimate interest: the employer's duty of care for the VP function."),
+        people=_("VPs, the coordinator."),
+        recipients=_("The coordinator and the VP concerned."),
+        models=(
+            "quality.QualityConversation",
+            "quality.AgreedAction",
+            "quality.ChecklistAssessment",
+            "quality.ChecklistAnswer",
+            "quality.TrainingRecord",
+            "quality.LVVRegistration",
+        ),
+        retention="",
+        retention_note=_("As long as the VP holds the role; training over the LVV cycle."),
+    ),
+    Activity(
+        name=_("Notices by e-mail"),
+        purpose=_("Telling people that something new waits for them, without content."),
+        basis=_("Legitimate interest; the complainant's choice to leave an address."),
+        people=_("Everyone who takes part in a procedure; complainants who leave an address."),
+        recipients=_("The organisation's mail server."),
+        models=("outbox.OutboxMessage",),
+        retention="",
+        retention_note=_("The address is removed once sent; the content after 30 days."),
     ),
 ]
 
@@ -103,6 +141,7 @@ def register_for(regulation: ComplaintRegulation) -> list[dict[str, Any]]:
             "retention_days": getattr(regulation, activity.retention)
             if activity.retention
             else None,
+            "retention_note": activity.retention_note,
         }
         for activity in ACTIVITIES
     ]
