@@ -175,6 +175,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "people/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Successful sign-ins are not logged with address and browser: the audit
+# trail records them without either. Failed attempts are kept for the lockout
+# only, and cleared by the tick (privacy.forget_sign_in_attempts).
+AXES_DISABLE_ACCESS_LOG = True
 # Behind a proxy, set AXES_IPWARE_META_PRECEDENCE_ORDER accordingly.
 
 OTP_TOTP_ISSUER = "Hoeksteen"

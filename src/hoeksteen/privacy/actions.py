@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from axes.models import AccessAttempt, AccessLog
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -42,6 +43,25 @@ def retention_duties(*, organisation: Organisation, user: User) -> list[str]:
     return reasons
 
 
+def _erase_quality_and_signals(organisation: Organisation, user: User) -> None:
+    """A VP's own records: training, registration, checklists, conversations,
+    and signals never released. Released signals are the organisation's
+    anonymised report and stay."""
+    from hoeksteen.quality.models import (
+        ChecklistAssessment,
+        LVVRegistration,
+        QualityConversation,
+        TrainingRecord,
+    )
+    from hoeksteen.signals.models import QualitativeSignal
+
+    for model in (TrainingRecord, LVVRegistration, ChecklistAssessment, QualityConversation):
+        model.objects.filter(organisation=organisation, vp=user).delete()
+    QualitativeSignal.objects.filter(
+        organisation=organisation, author=user, released_at__isnull=True
+    ).delete()
+
+
 @transaction.atomic
 def person_erase(
     *,
@@ -69,9 +89,13 @@ def person_erase(
     Melding.objects.filter(organisation=organisation, melder_account=user).update(
         melder_account=None
     )
+    _erase_quality_and_signals(organisation, user)
     VPTeamMember.objects.filter(organisation=organisation, user=user).delete()
     Membership.objects.filter(organisation=organisation, user=user).delete()
     if not Membership.objects.filter(user=user).exists():
+        # Sign-in attempts are recorded by user name (and address): they go too.
+        AccessAttempt.objects.filter(username=user.username).delete()
+        AccessLog.objects.filter(username=user.username).delete()
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
         user.username = f"erased-{user.pk}"
