@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hoeksteen.access import policy
@@ -256,7 +257,12 @@ def step_back(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("You stepped back temporarily from %(count)s meldingen.") % {"count": count},
+                ngettext(
+                    "You stepped back temporarily from %(count)s melding.",
+                    "You stepped back temporarily from %(count)s meldingen.",
+                    count,
+                )
+                % {"count": count},
             )
     else:
         messages.error(request, _("Choose a successor and write a handover note."))

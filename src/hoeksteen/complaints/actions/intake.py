@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hoeksteen.access import policy
 from hoeksteen.complaints import notices, receipts, routing
@@ -157,7 +158,12 @@ def _check_files(
 
     if len(files) > settings.ATTACHMENT_MAX_COUNT:
         raise ComplaintError(
-            _("You can add at most %(count)s documents.") % {"count": settings.ATTACHMENT_MAX_COUNT}
+            ngettext(
+                "You can add at most %(count)s document.",
+                "You can add at most %(count)s documents.",
+                settings.ATTACHMENT_MAX_COUNT,
+            )
+            % {"count": settings.ATTACHMENT_MAX_COUNT}
         )
     try:
         return [(upload, inspect(upload)) for upload in files]
