@@ -26,6 +26,7 @@ import dataclasses
 import itertools
 
 import pytest
+from django.db.models import Max
 from django.test import override_settings
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -33,7 +34,10 @@ from hypothesis import strategies as st
 from hoeksteen.access import policy
 from hoeksteen.access.complaint_rules import CaseRole, case_roles, complaints_counted_for
 from hoeksteen.complaints import actions
-from hoeksteen.complaints.actions.assessment import unassigned_complaints_reroute
+from hoeksteen.complaints.actions.assessment import (
+    stranded_complaints_reroute,
+    unassigned_complaints_reroute,
+)
 from hoeksteen.complaints.actions.base import Actor
 from hoeksteen.complaints.actions.intake import ComplaintInput
 from hoeksteen.complaints.models import (
@@ -305,7 +309,10 @@ def _advance(world: World, complaint: Complaint, data: st.DataObject) -> None:
         if committee and data.draw(st.booleans(), label="investigate"):
             investigator = data.draw(st.sampled_from(committee), label="investigator")
             start = {"complaint": complaint, "actor": handler, "reason": "Ernstig."}
-            if investigator.pk in world.conflicted(complaint) | world.declared[complaint.pk]:
+            # Never the VP or a colleague, nor anyone who declared a conflict,
+            # nor the complainant (who may sit on the committee).
+            excluded = world.conflicted(complaint) | world.declared[complaint.pk]
+            if investigator.pk in excluded | {complaint.complainant_id}:
                 with pytest.raises(actions.ComplaintError):
                     actions.complaint_start_investigation(**start, investigator_id=investigator.pk)
                 return
@@ -467,6 +474,16 @@ def test_it_keeps_every_complaint_away_from_its_vp_and_their_colleagues(
         _assert_sees_support_only_as_staff_vp_or_supporter(world, person)
         _assert_sealed_from_other_organisations(world, person)
 
+    # The tick then hands every open case on from whoever is no longer
+    # independent, and tells only independent people of the organisation.
+    sent_before = OutboxMessage.objects.aggregate(last=Max("id"))["last"] or 0
+    stranded_complaints_reroute(now=clock.now())
+    for complaint in world.complaints:
+        complaint.refresh_from_db()
+        if complaint.state in OPEN_STATES:
+            _assert_independent_staff(world, complaint)
+            _assert_notified_only_independent_people(world, complaint, after_message_id=sent_before)
+
 
 def _describe(world: World, complaint: Complaint) -> None:
     """What the examples covered (pytest --hypothesis-show-statistics)."""
@@ -513,13 +530,16 @@ def _assert_independent_staff(world: World, complaint: Complaint) -> None:
     assert not supporters & conflicted
 
 
-def _assert_notified_only_independent_people(world: World, complaint: Complaint) -> None:
+def _assert_notified_only_independent_people(
+    world: World, complaint: Complaint, *, after_message_id: int = 0
+) -> None:
     """No notice about the case went to its VP or a colleague — except the VP's
     once informed, and a colleague's own notices as the complainant."""
     conflicted = world.conflicted(complaint)
     people = world.by_email()
     # Notice keys read "<what>:<complaint pk>:<recipient>".
-    for message in OutboxMessage.objects.filter(key__contains=f":{complaint.pk}:"):
+    notices = OutboxMessage.objects.filter(key__contains=f":{complaint.pk}:")
+    for message in notices.filter(id__gt=after_message_id):
         if message.key.split(":")[1] != str(complaint.pk):
             continue
         assert message.organisation_id == complaint.organisation_id

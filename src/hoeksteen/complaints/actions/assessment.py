@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from hoeksteen.access.complaint_rules import CaseRole
@@ -32,7 +33,8 @@ from hoeksteen.complaints.models import (
 from hoeksteen.complaints.models.complaint import Closure
 from hoeksteen.complaints.workflow import OPEN_STATES, State, Transition
 from hoeksteen.core import clock
-from hoeksteen.organisations.models import ComplaintRegulation
+from hoeksteen.organisations.models import ComplaintRegulation, VPTeamMember
+from hoeksteen.people.models import Membership, Role
 
 
 def _reason(text: str, message: str) -> str:
@@ -311,3 +313,74 @@ def unassigned_complaints_reroute(*, now: dt.datetime) -> int:
                 audit(complaint, Actor(user=None), "complaint.routed", now=now)
                 routed += 1
     return routed
+
+
+def _no_longer_independent(field: str, role: Role) -> Q:
+    """The person in `field` has left, lost the role, or joined the subject VP's team.
+
+    Access already follows the file: such a person stops seeing the case at
+    once. This finds the cases that would otherwise stay stuck with them.
+    """
+    person = OuterRef(f"{field}_id")
+    serving = Membership.objects.filter(
+        organisation_id=OuterRef("organisation_id"), user_id=person, role=role, is_active=True
+    )
+    subject_teams = VPTeamMember.objects.filter(user_id=OuterRef(OuterRef("subject_vp_id")))
+    colleague = VPTeamMember.objects.filter(
+        user_id=person, team_id__in=subject_teams.values("team_id")
+    )
+    return Q(**{f"{field}__isnull": False}) & (
+        Q(~Exists(serving))
+        | Q(**{f"{field}__is_active": False})
+        | Q(subject_vp_id=F(f"{field}_id"))
+        | Q(Exists(colleague))
+    )
+
+
+def _handler_gone() -> Q:
+    return _no_longer_independent("handler", Role.HANDLER)
+
+
+def _investigator_gone() -> Q:
+    return _no_longer_independent("committee_member", Role.COMMITTEE)
+
+
+def stranded_complaints() -> QuerySet[Complaint]:
+    """Open complaints whose handler or investigator may no longer act on them."""
+    return Complaint.objects.filter(state__in=OPEN_STATES).filter(
+        _handler_gone() | _investigator_gone()
+    )
+
+
+def stranded_complaints_reroute(*, now: dt.datetime) -> int:
+    """Tick job: hand on cases whose handler or investigator is no longer independent.
+
+    A handler's place goes to the next independent handler (or the external
+    route, as after a declared conflict); an investigator's place is left for
+    the handler to fill. Why the place was handed on is not written into the
+    file: the audit entry says only which place it was.
+    """
+    handed_on = 0
+    for complaint_id in stranded_complaints().order_by("id").values_list("id", flat=True)[:200]:
+        with transaction.atomic():
+            complaint = Complaint.objects.select_for_update().get(pk=complaint_id)
+            this = stranded_complaints().filter(pk=complaint_id)
+            handler_gone = this.filter(_handler_gone()).exists()
+            investigator_gone = this.filter(_investigator_gone()).exists()
+            if not (handler_gone or investigator_gone):
+                continue  # another runner got here first, or it was closed meanwhile
+            if investigator_gone:
+                complaint.committee_member = None
+                audit(complaint, Actor(user=None), "complaint.investigator_released", now=now)
+            if handler_gone:
+                reroute(complaint, now=now)
+                audit(complaint, Actor(user=None), "complaint.handler_released", now=now)
+            elif complaint.handler is not None:
+                notices.notify_user(
+                    user=complaint.handler,
+                    complaint=complaint,
+                    key=f"investigator-released-{int(now.timestamp())}",
+                )
+            complaint.save()
+            handed_on += 1
+    return handed_on

@@ -11,7 +11,10 @@ from django.utils import translation
 
 from hoeksteen.access.complaint_rules import CaseRole, case_roles, complaints_visible_to
 from hoeksteen.complaints import actions
-from hoeksteen.complaints.actions.assessment import unassigned_complaints_reroute
+from hoeksteen.complaints.actions.assessment import (
+    stranded_complaints_reroute,
+    unassigned_complaints_reroute,
+)
 from hoeksteen.complaints.actions.base import Actor
 from hoeksteen.complaints.actions.intake import ComplaintInput
 from hoeksteen.complaints.models import Category, Complaint, ConflictDeclaration
@@ -19,8 +22,8 @@ from hoeksteen.complaints.selectors import complaints_filed_by, complaints_handl
 from hoeksteen.complaints.workflow import State
 from hoeksteen.organisations.models import ComplaintRegulation, Organisation, Route
 from hoeksteen.outbox.models import OutboxMessage
-from hoeksteen.people.models import Role, User
-from hoeksteen.testing.factories import MembershipFactory, UserFactory
+from hoeksteen.people.models import Membership, Role, User
+from hoeksteen.testing.factories import MembershipFactory, UserFactory, team_with
 
 Make = Callable[..., ComplaintInput]
 
@@ -321,3 +324,101 @@ def test_it_lets_a_colleague_who_complains_follow_the_complaint_only_as_its_comp
     actions.complaint_acknowledge(complaint=complaint, actor=Actor(user=hr_handler))
     # The news they are told about is theirs to read.
     assert _notices_to(colleague_vp) == [f"acknowledged:{complaint.pk}:complainant"]
+
+
+# --- a handler or investigator who is no longer independent ---------------------
+
+
+def test_it_hands_the_case_on_when_its_handler_joins_the_subject_vps_team(
+    acme: Organisation,
+    complainant: User,
+    subject_vp: User,
+    hr_handler: User,
+    complaint_about: Make,
+) -> None:
+    complaint = _file(acme, complainant, complaint_about())
+    assert complaint.handler == hr_handler
+    second = _serving(Route.HR, "second_hr", acme)
+    assert stranded_complaints_reroute(now=_now()) == 0
+    team_with(acme, subject_vp, hr_handler, name="Late")
+    assert not complaints_visible_to(hr_handler).filter(pk=complaint.pk).exists()
+
+    assert stranded_complaints_reroute(now=_now()) == 1
+    assert stranded_complaints_reroute(now=_now()) == 0
+    complaint.refresh_from_db()
+    assert complaint.handler == second
+    assert case_roles(second, complaint) == {CaseRole.HANDLER}
+    assert len(_notices_to(second)) == 1
+
+
+@pytest.mark.parametrize("how", ["left", "deactivated", "role_withdrawn"])
+def test_it_sends_the_case_to_the_external_route_when_its_only_handler_is_gone(
+    acme: Organisation,
+    complainant: User,
+    subject_vp: User,
+    hr_handler: User,
+    coordinator: User,
+    complaint_about: Make,
+    how: str,
+) -> None:
+
+    complaint = _file(acme, complainant, complaint_about())
+    handling = Membership.objects.filter(user=hr_handler, organisation=acme, role=Role.HANDLER)
+    if how == "left":
+        Membership.objects.filter(user=hr_handler).update(is_active=False)
+    elif how == "deactivated":
+        User.objects.filter(pk=hr_handler.pk).update(is_active=False)
+    else:
+        handling.update(is_active=False)
+
+    assert stranded_complaints_reroute(now=_now()) == 1
+    complaint.refresh_from_db()
+    assert complaint.handler is None
+    assert complaint.needs_external_handler
+    assert any(key.startswith("external-handler-needed") for key in _notices_to(coordinator))
+    assert stranded_complaints_reroute(now=_now()) == 0
+
+
+def test_it_releases_an_investigator_who_joins_the_subject_vps_team_and_tells_the_handler(
+    acme: Organisation,
+    complainant: User,
+    subject_vp: User,
+    hr_handler: User,
+    committee: User,
+    complaint_about: Make,
+) -> None:
+
+    handler = Actor(user=hr_handler)
+    complaint = _file(acme, complainant, complaint_about())
+    complaint = actions.complaint_acknowledge(complaint=complaint, actor=handler)
+    complaint = actions.complaint_start_investigation(
+        complaint=complaint, actor=handler, reason="Ernstig.", investigator_id=committee.pk
+    )
+    assert complaint.committee_member == committee
+    before = len(_notices_to(hr_handler))
+    team_with(acme, subject_vp, committee, name="Late")
+
+    assert stranded_complaints_reroute(now=_now()) == 1
+    complaint.refresh_from_db()
+    assert complaint.committee_member is None
+    assert complaint.handler == hr_handler
+    assert len(_notices_to(hr_handler)) == before + 1
+    assert stranded_complaints_reroute(now=_now()) == 0
+
+
+def test_it_leaves_a_closed_case_with_the_handler_who_closed_it(
+    acme: Organisation,
+    complainant: User,
+    subject_vp: User,
+    hr_handler: User,
+    complaint_about: Make,
+) -> None:
+
+    complaint = _file(acme, complainant, complaint_about())
+    actions.complaint_withdraw(
+        complaint=complaint, actor=Actor(user=complainant), reason="Opgelost."
+    )
+    Membership.objects.filter(user=hr_handler).update(is_active=False)
+    assert stranded_complaints_reroute(now=_now()) == 0
+    complaint.refresh_from_db()
+    assert complaint.handler == hr_handler
