@@ -15,7 +15,7 @@ urlpatterns = [
     path("o/<slug:slug>/", include("hoeksteen.practice.urls")),
     path("o/<slug:slug>/", include("hoeksteen.privacy.urls")),
     path("o/<slug:slug>/", include("hoeksteen.quality.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 handler400 = "hoeksteen.core.views.bad_request"

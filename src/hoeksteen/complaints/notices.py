@@ -13,14 +13,15 @@ from hoeksteen.outbox.actions import outbox_enqueue
 from hoeksteen.people.models import User
 
 
-def notify_user(*, user: User, complaint: Complaint, key: str, language: str = "nl") -> None:
+def notify_user(*, user: User, complaint: Complaint, key: str) -> None:
+    """Tell a person on the case there is news, in the language they chose."""
     if not user.email:
         return
     _queue(
         to=user.email,
         organisation=complaint.organisation,
         key=f"{key}:{complaint.pk}:{user.pk}",
-        language=language,
+        language=user.language,
         path=f"/o/{complaint.organisation.slug}/klachten/{complaint.uid}/",
     )
 
@@ -53,7 +54,7 @@ def notify_coordinators_external_handler_needed(
     for coordinator in coordinators:
         if not coordinator.email:
             continue
-        with translation.override("nl"):
+        with translation.override(coordinator.language):
             outbox_enqueue(
                 organisation=organisation,
                 key=f"external-handler-needed:{complaint.pk}:{coordinator.pk}",

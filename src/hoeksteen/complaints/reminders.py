@@ -70,7 +70,7 @@ def queue_term_reminders(*, now: dt.datetime) -> int:
             key = f"reminder:{term}:{when}:{complaint.pk}:{person.pk}:{due:%Y%m%d}"
             if OutboxMessage.objects.filter(key=key).exists():
                 continue  # queued by an earlier tick
-            with transaction.atomic(), translation.override("nl"):
+            with transaction.atomic(), translation.override(person.language):
                 outbox_enqueue(
                     organisation=complaint.organisation,
                     key=key,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.views import i18n
 
 from hoeksteen.access import policy
 from hoeksteen.organisations.models import Organisation
+from hoeksteen.people.actions import language_choose
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -22,6 +25,16 @@ def home(request: HttpRequest) -> HttpResponse:
     if len(organisations) == 1:
         return redirect("organisations:home", slug=organisations[0].slug)
     return render(request, "core/choose_organisation.html", {"organisations": organisations})
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch (a GET changes nothing and goes back); a
+    signed-in person's choice is also kept for the e-mails sent to them."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and settings.LANGUAGE_COOKIE_NAME in response.cookies:
+        language_choose(user=request.user, language=language)
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

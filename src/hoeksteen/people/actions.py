@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.db import transaction
 from django_otp import match_token
 from django_otp.models import Device
@@ -83,3 +84,13 @@ def _recovery_code() -> str:
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
     raw = "".join(secrets.choice(alphabet) for _ in range(10))
     return f"{raw[:5]}-{raw[5:]}"
+
+
+def language_choose(*, user: User, language: str) -> None:
+    """Remember the language `user` chose, for the e-mails sent to them.
+
+    A preference, not a step in anyone's file: it is not audited.
+    """
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(language)
+    User.objects.filter(pk=user.pk).update(language=language)

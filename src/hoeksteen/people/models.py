@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,16 @@ from hoeksteen.organisations.models import Route
 
 class User(AbstractUser):
     """A person who signs in. What they may do depends on their memberships."""
+
+    # The language of the e-mails Hoeksteen sends this person: the one they
+    # last chose with the language switch while signed in.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="nl",
+        db_default="nl",
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")  # type: ignore[assignment]

@@ -185,7 +185,7 @@ def _tell_coordinators(organisation: Organisation, purged: Purged, now: dt.datet
         memberships__is_active=True,
     ).exclude(email="")
     for coordinator in coordinators:
-        with translation.override("nl"):
+        with translation.override(coordinator.language):
             outbox_enqueue(
                 organisation=organisation,
                 key=f"retention:{organisation.pk}:{coordinator.pk}:{now:%Y%m%d%H%M%S}",

@@ -25,9 +25,6 @@ from hoeksteen.people.models import Membership, Role, User
 from hoeksteen.quality import planning
 from hoeksteen.quality.models import LVVRegistration, QualityConversation
 
-# Reminders are written in the organisation's default language.
-LANGUAGE = "nl"
-
 
 def _coordinators(organisation_id: int) -> list[User]:
     return list(
@@ -107,7 +104,7 @@ def queue_conversation_reminders(*, now: dt.datetime) -> int:
                 f"quality:conversation:{stage}:{conversation.pk}:{person.pk}:"
                 f"{conversation.scheduled_on:%Y%m%d}"
             )
-            with translation.override(LANGUAGE):
+            with translation.override(person.language):
                 subject, body = _conversation_text(stage, conversation.scheduled_on, url)
                 queued += _queue_once(
                     organisation=conversation.organisation,
@@ -146,7 +143,7 @@ def queue_lvv_reminders(*, now: dt.datetime) -> int:
                 f"quality:lvv:{stage}:{registration.pk}:{person.pk}:"
                 f"{registration.certificate_expires_on:%Y%m%d}"
             )
-            with translation.override(LANGUAGE):
+            with translation.override(person.language):
                 queued += _queue_once(
                     organisation=registration.organisation,
                     key=key,
