@@ -228,6 +228,8 @@ class Client:
             work()
         except live.Unreachable:
             time.sleep(0.1)  # killed or restarting: what was not seen saved, was not saved
+        except LookupError as refused:
+            self.failures.append(str(refused))
 
 
 def storm(server: live.Server, rng: random.Random) -> Client:
@@ -244,7 +246,7 @@ def storm(server: live.Server, rng: random.Random) -> Client:
         thread.start()
     began = time.monotonic()
     for n in range(KILLS):
-        time.sleep(rng.uniform(1.0, 4.0))
+        time.sleep(rng.uniform(0.5, 3.0))
         server.kill()
         time.sleep(rng.uniform(0.0, 0.5))
         server.start()
