@@ -9,7 +9,7 @@ export PYTHONPATH := $(CURDIR)/src
 export DJANGO_SETTINGS_MODULE := hoeksteen.settings
 export HOEKSTEEN_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint typecheck unit e2e messages makemessages install install-dev chromium clean
+.PHONY: run test lint typecheck unit e2e load messages makemessages install install-dev chromium clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,16 @@ e2e: $(VENV)/.dev messages chromium tests/e2e/node_modules/axe-core/axe.min.js
 	$(BIN)/pytest -m e2e -q tests/e2e
 
 test: lint typecheck unit e2e
+
+# The load test, not part of `make test`: gunicorn on PostgreSQL on loopback,
+# driven by bench/load.py for LOAD_SECONDS (5 minutes) at the highest rate a
+# short ramp finds without errors. LOAD_DATABASE_URL names the server and the
+# database, which is created for the run and dropped after it. Results go to
+# bench/results/.
+LOAD_SECONDS ?= 300
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hoeksteen_load
+load: install messages
+	$(PY) bench/load.py --seconds $(LOAD_SECONDS) --database-url $(LOAD_DATABASE_URL)
 
 clean:
 	rm -rf $(VENV) var/hoeksteen.sqlite3*

@@ -277,6 +277,10 @@ MEDIA_ROOT = Path(env_str("HOEKSTEEN_PRIVATE_FILES", str(VAR_DIR / "private")))
 # EMAIL_BACKEND: console in the embedded mode; in production set the SMTP
 # backend with EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# EMAIL_FILE_PATH: the folder Django's file backend
+# (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend) writes each
+# sent message to; the crash-safety test counts Message-IDs there.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
