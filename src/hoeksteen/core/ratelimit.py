@@ -1,9 +1,20 @@
-"""Counting attempts in the shared cache, to slow down guessing.
+"""Counting attempts in a store every process shares, to stop guessing.
 
-The cache is shared by every process (the database cache in the embedded
-mode, Redis in production), so limits hold across gunicorn workers. Client
-addresses are only used as a keyed hash that changes daily, and live in the
-cache no longer than the window they count for: they are never stored.
+Sign-in passwords, second-factor codes and receipt codes are limited per
+account, per address and for the whole instance (settings.RATE_LIMITS). Every
+process counts in one place: Redis when REDIS_URL is set, otherwise a table in
+the database. Both count in one atomic step, so a limit of N lets exactly N
+attempts through however many gunicorn workers share the guessing.
+
+An attempt is counted *before* it is checked (`reserve`), and given back when
+it succeeds (`release`): concurrent attempts cannot all slip in under the
+limit, and a correct password or code does not count as a failure. An attempt
+refused by a limit is given back too, so an attacker who keeps knocking does
+not keep the lock closed past its window.
+
+Client addresses and user names are only used as a keyed hash (addresses'
+changes daily) and live in the store no longer than the window they count
+for: they are never stored in clear, and never logged.
 """
 
 from __future__ import annotations
@@ -11,28 +22,87 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
+from django.db import connection, transaction
+from django.db.models import F
 from django.http import HttpRequest
+
+from hoeksteen.core.models import AttemptCounter
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `tries` attempts per key within `window_seconds`."""
+
+    name: str
+    tries: int
+    window_seconds: int
+
+
+Check = tuple[Limit, str]
+
+
+def limit(name: str) -> Limit:
+    """The limit called `name` in settings.RATE_LIMITS, read at call time."""
+    tries, window_seconds = settings.RATE_LIMITS[name]
+    return Limit(name=name, tries=int(tries), window_seconds=int(window_seconds))
+
+
+def _keyed(value: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def client_key(request: HttpRequest) -> str:
     address = request.META.get("REMOTE_ADDR", "")
     day = dt.datetime.now(dt.UTC).date().isoformat()
-    return hmac.new(
-        settings.SECRET_KEY.encode(), f"{day}:{address}".encode(), hashlib.sha256
-    ).hexdigest()[:32]
+    return _keyed(f"{day}:{address}")
 
 
-def too_many(key: str, *, limit: int) -> bool:
-    """True once `key` has been hit `limit` times within the window."""
-    count = cache.get(key, 0)
-    return bool(count >= limit)
+def account_key(identifier: str) -> str:
+    """A key for one account: a user name as typed (any case) or `user:<pk>`."""
+    return _keyed(f"account:{identifier.strip().casefold()}")
 
 
-def hit(key: str, *, window_seconds: int) -> int:
-    """Count one attempt; return the count within the window."""
+# The whole instance shares one counter per limit.
+EVERYONE = "all"
+
+
+def _store_key(check: Check) -> str:
+    limit_, key = check
+    return f"rl:{limit_.name}:{key}"
+
+
+def _hit_database(key: str, window_seconds: int) -> int:
+    now = int(time.time())
+    table = connection.ops.quote_name(AttemptCounter._meta.db_table)
+    # One statement: the row is created, counted on, or restarted when its
+    # window has passed, without a read that another process could race.
+    sql = (
+        f"INSERT INTO {table} (counter_key, count, expires_at) VALUES (%s, 1, %s) "
+        f"ON CONFLICT (counter_key) DO UPDATE SET "
+        f"count = CASE WHEN {table}.expires_at > %s THEN {table}.count + 1 ELSE 1 END, "
+        f"expires_at = CASE WHEN {table}.expires_at > %s "
+        f"THEN {table}.expires_at ELSE excluded.expires_at END "
+        f"RETURNING count"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [key, now + window_seconds, now, now])
+        row = cursor.fetchone()
+    return int(row[0])
+
+
+def _hit_redis(key: str, window_seconds: int) -> int:
+    # INCR is atomic and keeps the key's expiry, so the window runs from the
+    # first attempt.
     if cache.add(key, 1, timeout=window_seconds):
         return 1
     try:
@@ -40,3 +110,78 @@ def hit(key: str, *, window_seconds: int) -> int:
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout=window_seconds)
         return 1
+
+
+def _hit(key: str, window_seconds: int) -> int:
+    if isinstance(cache, RedisCache):
+        return _hit_redis(key, window_seconds)
+    return _hit_database(key, window_seconds)
+
+
+def _give_back(key: str) -> None:
+    if isinstance(cache, RedisCache):
+        try:
+            cache.decr(key)
+        except ValueError:  # the window has passed
+            pass
+        return
+    AttemptCounter.objects.filter(counter_key=key, count__gt=0).update(count=F("count") - 1)
+
+
+def reserve(checks: Sequence[Check]) -> Limit | None:
+    """Count one attempt against every check; return the first limit it exceeds.
+
+    Returns None when the attempt may go ahead. When a limit is exceeded the
+    attempt is given back to every counter it was counted on, and the lockout
+    is noted (once per key and window).
+    """
+    counted: list[Check] = []
+    for check in checks:
+        limit_, _key = check
+        count = _hit(_store_key(check), limit_.window_seconds)
+        counted.append(check)
+        if count > limit_.tries:
+            release(counted)
+            _note_lockout(check)
+            return limit_
+    return None
+
+
+def release(checks: Sequence[Check]) -> None:
+    """Give back one reserved attempt on every check (it succeeded)."""
+    for check in checks:
+        _give_back(_store_key(check))
+
+
+def _note_lockout(check: Check) -> None:
+    """Log a lockout and record it in the platform audit chain, once per window.
+
+    Neither holds a user name or an address: only the limit's name and a short
+    hash of its key, enough to tell one locked key from another.
+    """
+    from hoeksteen.audit.actions import audit_record
+
+    limit_, key = check
+    if _hit(f"rl-noted:{limit_.name}:{key}", limit_.window_seconds) != 1:
+        return
+    short = hashlib.sha256(key.encode()).hexdigest()[:12]
+    logger.warning(
+        "lockout limit=%s key=%s tries=%d window=%ds",
+        limit_.name,
+        short,
+        limit_.tries,
+        limit_.window_seconds,
+    )
+    audit_record(
+        actor=None,
+        organisation_id=None,
+        action="security.lockout",
+        detail={"limit": limit_.name, "key": short, "window_seconds": limit_.window_seconds},
+    )
+
+
+def forget_expired(*, now: float | None = None) -> int:
+    """Delete the database counters whose window has passed; return how many."""
+    moment = int(now if now is not None else time.time())
+    deleted: int = AttemptCounter.objects.filter(expires_at__lte=moment).delete()[0]
+    return deleted
