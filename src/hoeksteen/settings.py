@@ -226,11 +226,18 @@ RATE_LIMITS: dict[str, tuple[int, int]] = {
 }
 
 # REDIS_URL: e.g. redis://127.0.0.1:6379/0. Rate limits and lockouts must be
-# shared by every process; without Redis the database holds the cache.
+# shared by every process; without Redis the database holds the cache (and a
+# table of its own holds the rate-limit counters).
+# HOEKSTEEN_CACHE_KEY_PREFIX: a prefix for every cache key, for several
+# instances sharing one Redis database. Empty by default.
 _redis_url = os.environ.get("REDIS_URL")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+            "KEY_PREFIX": env_str("HOEKSTEEN_CACHE_KEY_PREFIX", ""),
+        }
         if _redis_url
         else {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
