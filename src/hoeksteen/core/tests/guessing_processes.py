@@ -71,6 +71,7 @@ def prepare(env: dict[str, str | None]) -> None:
     from hoeksteen.people.models import User
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable")
     for username in USERS:
         user = User.objects.create_user(username=username, password=PASSWORD)
         TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
@@ -170,6 +171,25 @@ def guess(
             after = attempt(scenario, process, tries_each, right=True)
             results.put((scenario.limit, process, statuses, after))
             barrier.wait(timeout=120)
+    except BaseException as error:  # reported to the test, which fails on it
+        results.put(("error", process, repr(error), 0))
+        barrier.abort()
+        raise
+
+
+def race(
+    process: int, env: dict[str, str | None], tries_each: int, limit: int, barrier: Any, results: Any
+) -> None:
+    """Count `tries_each` attempts on one key as fast as possible, all processes
+    at once; report how many this process saw refused."""
+    _setup(env)
+    from hoeksteen.core import ratelimit
+
+    check = (ratelimit.Limit(name="race", tries=limit, window_seconds=300), ratelimit.EVERYONE)
+    try:
+        barrier.wait(timeout=120)
+        refused = sum(ratelimit.reserve([check]) is not None for _ in range(tries_each))
+        results.put(("race", process, refused, 0))
     except BaseException as error:  # reported to the test, which fails on it
         results.put(("error", process, repr(error), 0))
         barrier.abort()

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 
-from hoeksteen.core.tests.guessing_processes import SCENARIOS, guess, prepare
+from hoeksteen.core.tests.guessing_processes import SCENARIOS, guess, prepare, race
 
 PROCESSES = 3
 TRIES_EACH = 3
@@ -105,3 +105,36 @@ def test_it_holds_every_guessing_limit_across_processes(
         assert [after for _, _, after in runs] == [429] * PROCESSES, (
             f"{scenario.limit} on {store}: the next guess got through in a process: {runs}"
         )
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_it_loses_no_attempt_when_processes_count_at_the_same_moment(
+    store: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    env = _env(store, tmp_path, request)
+    preparing = _run(prepare, env)
+    preparing.join(timeout=180)
+    assert preparing.exitcode == 0, "preparing the shared database failed"
+    tries_each = 150
+    # One attempt too many in all: exactly one of them must be refused.
+    limit = PROCESSES * tries_each - 1
+
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(PROCESSES), context.Queue()
+    processes = [
+        _run(race, number, env, tries_each, limit, barrier, results)
+        for number in range(PROCESSES)
+    ]
+    refused = []
+    try:
+        for _ in range(PROCESSES):
+            name, process, count, _ = results.get(timeout=300)
+            assert name != "error", f"process {process}: {count}"
+            refused.append(count)
+    finally:
+        for process in processes:
+            process.join(timeout=60)
+            if process.is_alive():
+                process.terminate()
+
+    assert sum(refused) == 1, f"refused per process on {store}: {refused}"
