@@ -9,7 +9,7 @@ export PYTHONPATH := $(CURDIR)/src
 export DJANGO_SETTINGS_MODULE := hoeksteen.settings
 export HOEKSTEEN_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint typecheck unit e2e messages makemessages install install-dev chromium clean
+.PHONY: run test lint typecheck unit e2e audit messages makemessages install install-dev chromium clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -66,7 +66,25 @@ tests/e2e/node_modules/axe-core/axe.min.js: tests/e2e/package.json tests/e2e/pac
 e2e: $(VENV)/.dev messages chromium tests/e2e/node_modules/axe-core/axe.min.js
 	$(BIN)/pytest -m e2e -q tests/e2e
 
-test: lint typecheck unit e2e
+# Known vulnerabilities in every locked dependency (requirements/constraints.txt
+# pins direct and transitive ones, so --no-deps misses nothing). Asks the OSV
+# database at api.osv.dev (AUDIT_SERVICE=pypi asks PyPI's JSON API instead).
+# --strict: a package the service cannot answer for fails the audit instead of
+# being skipped, so an unreachable service never passes silently.
+AUDIT_SERVICE ?= osv
+audit: $(VENV)/.dev
+	@echo "Auditing $(CONSTRAINTS) for known vulnerabilities ($(AUDIT_SERVICE)) …"
+	@$(BIN)/pip-audit --strict --no-deps --disable-pip --progress-spinner off \
+	  --vulnerability-service $(AUDIT_SERVICE) --timeout 30 -r $(CONSTRAINTS) 2>&1 \
+	  | grep -v -e "encouraged to fully hash" -e "pip-compile"; \
+	status=$${PIPESTATUS[0]}; \
+	if [ "$$status" -ne 0 ]; then \
+	  echo "make audit failed: a locked dependency has a known vulnerability (listed above)," \
+	    "or the vulnerability service ($(AUDIT_SERVICE)) could not be asked from this machine."; \
+	  exit 1; \
+	fi
+
+test: lint typecheck unit e2e audit
 
 clean:
 	rm -rf $(VENV) var/hoeksteen.sqlite3*
