@@ -181,7 +181,12 @@ AXES_VERBOSE = False
 # trail records them without either. Failed attempts are kept for the lockout
 # only, and cleared by the tick (privacy.forget_sign_in_attempts).
 AXES_DISABLE_ACCESS_LOG = True
-# Behind a proxy, set AXES_IPWARE_META_PRECEDENCE_ORDER accordingly.
+# HOEKSTEEN_TRUSTED_PROXIES: how many proxies in front of Hoeksteen append to
+# X-Forwarded-For (0: none, the client's address is REMOTE_ADDR). Behind a
+# proxy, set it: otherwise every client has the proxy's address, and the
+# per-address limits below lock everyone out together.
+HOEKSTEEN_TRUSTED_PROXIES = env_int("HOEKSTEEN_TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "hoeksteen.core.ratelimit.client_address"
 
 OTP_TOTP_ISSUER = "Hoeksteen"
 

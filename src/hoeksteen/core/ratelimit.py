@@ -19,9 +19,11 @@ for: they are never stored in clear, and never logged.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import logging
 import time
 from collections.abc import Sequence
@@ -61,8 +63,31 @@ def _keyed(value: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def client_address(request: HttpRequest) -> str:
+    """The address the request came from, as far as this instance can trust it.
+
+    Without trusted proxies (HOEKSTEEN_TRUSTED_PROXIES=0) that is REMOTE_ADDR.
+    Behind N proxies it is the Nth entry from the end of X-Forwarded-For: the
+    one the outermost trusted proxy appended. Entries before it are the
+    client's own claims and are ignored, so sending a forged header gains
+    nothing. django-axes uses this function too (AXES_CLIENT_IP_CALLABLE).
+    """
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    proxies: int = settings.HOEKSTEEN_TRUSTED_PROXIES
+    if proxies <= 0:
+        return remote
+    header = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+    forwarded = [entry.strip() for entry in header.split(",") if entry.strip()]
+    if len(forwarded) < proxies:
+        return remote
+    try:
+        return str(ipaddress.ip_address(forwarded[-proxies]))
+    except ValueError:
+        return remote
+
+
 def client_key(request: HttpRequest) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     day = dt.datetime.now(dt.UTC).date().isoformat()
     return _keyed(f"{day}:{address}")
 
@@ -86,8 +111,9 @@ def _hit_database(key: str, window_seconds: int) -> int:
     table = connection.ops.quote_name(AttemptCounter._meta.db_table)
     # One statement: the row is created, counted on, or restarted when its
     # window has passed, without a read that another process could race.
+    # The table name comes from the model; every value is a parameter.
     sql = (
-        f"INSERT INTO {table} (counter_key, count, expires_at) VALUES (%s, 1, %s) "
+        f"INSERT INTO {table} (counter_key, count, expires_at) VALUES (%s, 1, %s) "  # noqa: S608
         f"ON CONFLICT (counter_key) DO UPDATE SET "
         f"count = CASE WHEN {table}.expires_at > %s THEN {table}.count + 1 ELSE 1 END, "
         f"expires_at = CASE WHEN {table}.expires_at > %s "
@@ -120,10 +146,8 @@ def _hit(key: str, window_seconds: int) -> int:
 
 def _give_back(key: str) -> None:
     if isinstance(cache, RedisCache):
-        try:
+        with contextlib.suppress(ValueError):  # the window has passed
             cache.decr(key)
-        except ValueError:  # the window has passed
-            pass
         return
     AttemptCounter.objects.filter(counter_key=key, count__gt=0).update(count=F("count") - 1)
 

@@ -21,7 +21,7 @@ OUT_OF_REACH = (10_000, 900)
 
 @pytest.fixture(autouse=True)
 def limits(settings: Any) -> dict[str, tuple[int, int]]:
-    settings.RATE_LIMITS = {name: OUT_OF_REACH for name in settings.RATE_LIMITS}
+    settings.RATE_LIMITS = dict.fromkeys(settings.RATE_LIMITS, OUT_OF_REACH)
     rate_limits: dict[str, tuple[int, int]] = settings.RATE_LIMITS
     return rate_limits
 

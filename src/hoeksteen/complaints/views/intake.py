@@ -24,6 +24,7 @@ RECEIPTS_SESSION_KEY = "hoeksteen_receipts"
 TOKENS_SESSION_KEY = "hoeksteen_intake_tokens"
 SHOWN_RECEIPT_KEY = "hoeksteen_new_receipt"
 
+
 def public_organisation(slug: str) -> Organisation:
     organisation = Organisation.objects.filter(slug=slug).first()
     if organisation is None:

@@ -163,7 +163,7 @@ def guess(
 
     try:
         for scenario in SCENARIOS:
-            settings.RATE_LIMITS = {name: OUT_OF_REACH for name in settings.RATE_LIMITS}
+            settings.RATE_LIMITS = dict.fromkeys(settings.RATE_LIMITS, OUT_OF_REACH)
             settings.RATE_LIMITS[scenario.limit] = (limit, OUT_OF_REACH[1])
             barrier.wait(timeout=120)
             statuses = [attempt(scenario, process, n) for n in range(tries_each)]
@@ -178,7 +178,12 @@ def guess(
 
 
 def race(
-    process: int, env: dict[str, str | None], tries_each: int, limit: int, barrier: Any, results: Any
+    process: int,
+    env: dict[str, str | None],
+    tries_each: int,
+    limit: int,
+    barrier: Any,
+    results: Any,
 ) -> None:
     """Count `tries_each` attempts on one key as fast as possible, all processes
     at once; report how many this process saw refused."""

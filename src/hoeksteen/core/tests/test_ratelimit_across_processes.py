@@ -78,8 +78,7 @@ def test_it_holds_every_guessing_limit_across_processes(
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(PROCESSES), context.Queue()
     processes = [
-        _run(guess, number, env, TRIES_EACH, LIMIT, barrier, results)
-        for number in range(PROCESSES)
+        _run(guess, number, env, TRIES_EACH, LIMIT, barrier, results) for number in range(PROCESSES)
     ]
     seen: dict[str, list[tuple[int, list[int], int]]] = {}
     try:
@@ -122,8 +121,7 @@ def test_it_loses_no_attempt_when_processes_count_at_the_same_moment(
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(PROCESSES), context.Queue()
     processes = [
-        _run(race, number, env, tries_each, limit, barrier, results)
-        for number in range(PROCESSES)
+        _run(race, number, env, tries_each, limit, barrier, results) for number in range(PROCESSES)
     ]
     refused = []
     try:

@@ -29,7 +29,7 @@ OUT_OF_REACH = (10_000, 900)
 def limits(settings: Any) -> dict[str, tuple[int, int]]:
     """Every guessing limit out of reach, axes' too; a test lowers the one it tests."""
     settings.AXES_FAILURE_LIMIT = 10_000
-    settings.RATE_LIMITS = {name: OUT_OF_REACH for name in settings.RATE_LIMITS}
+    settings.RATE_LIMITS = dict.fromkeys(settings.RATE_LIMITS, OUT_OF_REACH)
     rate_limits: dict[str, tuple[int, int]] = settings.RATE_LIMITS
     return rate_limits
 
@@ -44,7 +44,7 @@ def _from(address: str) -> Client:
     return Client(REMOTE_ADDR=address, HTTP_ACCEPT_LANGUAGE="en")
 
 
-def _sign_in(address: str, username: str, password: str = "wrong") -> int:
+def _sign_in(address: str, username: str, password: str = "wrong") -> int:  # noqa: S107
     response = _from(address).post("/login/", {"username": username, "password": password})
     return int(response.status_code)
 
@@ -228,13 +228,15 @@ def test_it_logs_and_audits_a_lockout_once_without_the_name_or_address(
     lines = [r.getMessage() for r in caplog.records if r.name == "hoeksteen.core.ratelimit"]
     assert len(lines) == 1
     assert lines[0].startswith("lockout limit=login.account key=")
-    assert "complainant" not in lines[0] and "192.0.2.77" not in lines[0]
+    assert "complainant" not in lines[0]
+    assert "192.0.2.77" not in lines[0]
 
     entry = AuditEntry.objects.get(action="security.lockout")
     assert entry.organisation_id == 0
     assert entry.detail["limit"] == "login.account"
     assert entry.detail["key"] in lines[0]
-    assert "complainant" not in str(entry.detail) and "192.0.2.77" not in str(entry.detail)
+    assert "complainant" not in str(entry.detail)
+    assert "192.0.2.77" not in str(entry.detail)
 
 
 def test_it_audits_each_limit_that_locks(
@@ -250,3 +252,33 @@ def test_it_audits_each_limit_that_locks(
     keys = AuditEntry.objects.filter(action="security.lockout").values_list("detail", flat=True)
     assert [k["limit"] for k in keys] == ["login.address", "login.address"]
     assert len({k["key"] for k in keys}) == 2
+
+
+# --- behind a proxy ---------------------------------------------------------------
+
+
+def _via_proxy(forwarded_for: str, username: str) -> int:
+    client = Client(REMOTE_ADDR="10.255.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
+    return int(client.post("/login/", {"username": username, "password": "wrong"}).status_code)
+
+
+def test_it_counts_the_address_the_trusted_proxy_saw_not_the_proxy(
+    limits: dict[str, tuple[int, int]], settings: Any, db: None
+) -> None:
+    settings.HOEKSTEEN_TRUSTED_PROXIES = 1
+    limits["login.address"] = (2, 900)
+    assert _via_proxy("198.51.100.1", "anna") == 200
+    assert _via_proxy("198.51.100.1", "bram") == 200
+    assert _via_proxy("198.51.100.2", "carla") == 200
+    # A forged entry in front of the proxy's own does not make a new address.
+    assert _via_proxy("203.0.113.9, 198.51.100.1", "dirk") == 429
+
+
+def test_it_falls_back_to_the_proxy_address_for_a_missing_or_broken_header(
+    limits: dict[str, tuple[int, int]], settings: Any, db: None
+) -> None:
+    settings.HOEKSTEEN_TRUSTED_PROXIES = 1
+    limits["login.address"] = (2, 900)
+    assert _via_proxy("", "anna") == 200
+    assert _via_proxy("not-an-address", "bram") == 200
+    assert _via_proxy("", "carla") == 429
