@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterator
+from io import StringIO
 from typing import Any
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -282,3 +284,33 @@ def test_it_falls_back_to_the_proxy_address_for_a_missing_or_broken_header(
     assert _via_proxy("", "anna") == 200
     assert _via_proxy("not-an-address", "bram") == 200
     assert _via_proxy("", "carla") == 429
+
+
+def test_it_lists_the_lockouts_for_the_platform_administrator(
+    limits: dict[str, tuple[int, int]], complainant: User, frozen: time_machine.Coordinates
+) -> None:
+    limits["login.account"] = (1, 900)
+    limits["login.address"] = (2, 900)
+    _sign_in("192.0.2.1", "complainant")
+    _sign_in("192.0.2.1", "complainant")
+    _sign_in("192.0.2.1", "bram")
+    _sign_in("192.0.2.1", "carla")
+    frozen.shift(dt.timedelta(hours=2))
+    _sign_in("192.0.2.2", "dirk")
+    _sign_in("192.0.2.2", "dirk")
+
+    out = StringIO()
+    call_command("lockouts", "--hours", "1", stdout=out)
+    assert out.getvalue().splitlines()[-1] == "1 lockouts in the last 1 hours (login.account: 1)."
+
+    out = StringIO()
+    call_command("lockouts", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[-1] == ("3 lockouts in the last 24 hours (login.account: 2, login.address: 1).")
+    assert [line.split()[2] for line in lines[:-1]] == [
+        "login.account",
+        "login.address",
+        "login.account",
+    ]
+    assert "complainant" not in out.getvalue()
+    assert "192.0.2" not in out.getvalue()
