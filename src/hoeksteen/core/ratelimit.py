@@ -181,14 +181,17 @@ def _note_lockout(check: Check) -> None:
     """Log a lockout and record it in the platform audit chain, once per window.
 
     Neither holds a user name or an address: only the limit's name and a short
-    hash of its key, enough to tell one locked key from another.
+    hash of its key, enough to tell one locked key from another on the same
+    day. The hash changes daily, so the trail keeps no lasting pseudonym of an
+    account.
     """
     from hoeksteen.audit.actions import audit_record
 
     limit_, key = check
     if _hit(f"rl-noted:{limit_.name}:{key}", limit_.window_seconds) != 1:
         return
-    short = hashlib.sha256(key.encode()).hexdigest()[:12]
+    day = dt.datetime.now(dt.UTC).date().isoformat()
+    short = hashlib.sha256(f"{day}:{key}".encode()).hexdigest()[:12]
     logger.warning(
         "lockout limit=%s key=%s tries=%d window=%ds",
         limit_.name,
