@@ -19,8 +19,8 @@ for: they are never stored in clear, and never logged.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -29,8 +29,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import redis
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection, transaction
 from django.db.models import F
@@ -126,28 +127,48 @@ def _hit_database(key: str, window_seconds: int) -> int:
     return int(row[0])
 
 
+def _on_redis() -> bool:
+    # `cache` is a proxy; the backend behind it is caches["default"].
+    return isinstance(caches["default"], RedisCache)
+
+
+@functools.cache
+def _redis(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url)
+
+
+def _redis_key(key: str) -> tuple[redis.Redis, str]:
+    # Django's cache prefix and version, so HOEKSTEEN_CACHE_KEY_PREFIX holds.
+    return _redis(settings.CACHES["default"]["LOCATION"]), cache.make_and_validate_key(key)
+
+
 def _hit_redis(key: str, window_seconds: int) -> int:
-    # INCR is atomic and keeps the key's expiry, so the window runs from the
-    # first attempt.
-    if cache.add(key, 1, timeout=window_seconds):
-        return 1
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window_seconds)
-        return 1
+    # One transaction: create the key with its expiry if it is missing, then
+    # INCR (which keeps the expiry, so the window runs from the first attempt).
+    # Django's cache.incr checks EXISTS before INCR; a key expiring in between
+    # would come back without an expiry, locked for good.
+    client, name = _redis_key(key)
+    with client.pipeline(transaction=True) as pipe:
+        pipe.set(name, 0, ex=window_seconds, nx=True)
+        pipe.incr(name)
+        _created, count = pipe.execute()
+    return int(count)
+
+
+# DECR only a key that still exists: DECR would create a missing one without expiry.
+_GIVE_BACK = "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end"
 
 
 def _hit(key: str, window_seconds: int) -> int:
-    if isinstance(cache, RedisCache):
+    if _on_redis():
         return _hit_redis(key, window_seconds)
     return _hit_database(key, window_seconds)
 
 
 def _give_back(key: str) -> None:
-    if isinstance(cache, RedisCache):
-        with contextlib.suppress(ValueError):  # the window has passed
-            cache.decr(key)
+    if _on_redis():
+        client, name = _redis_key(key)
+        client.eval(_GIVE_BACK, 1, name)
         return
     AttemptCounter.objects.filter(counter_key=key, count__gt=0).update(count=F("count") - 1)
 

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
+import redis
 
 from hoeksteen.core.tests.guessing_processes import SCENARIOS, guess, prepare, race
 
@@ -60,6 +61,13 @@ def _env(store: str, tmp_path: Path, request: pytest.FixtureRequest) -> dict[str
     }
 
 
+def _assert_counted_in(store: str, env: dict[str, str | None]) -> None:
+    """The counters are where the store says: in Redis under this run's prefix,
+    or in the database table (and then not in Redis)."""
+    in_redis = redis.Redis.from_url(REDIS_URL).keys(f"{env['HOEKSTEEN_CACHE_KEY_PREFIX']}:*")
+    assert bool(in_redis) == (store == "redis"), f"{store}: {len(in_redis)} keys in Redis"
+
+
 def _run(target: object, *args: object) -> multiprocessing.process.BaseProcess:
     process = multiprocessing.get_context("spawn").Process(target=target, args=args)
     process.start()
@@ -94,6 +102,7 @@ def test_it_holds_every_guessing_limit_across_processes(
             if process.is_alive():
                 process.terminate()
 
+    _assert_counted_in(store, env)
     for scenario in SCENARIOS:
         runs = seen[scenario.limit]
         statuses = [status for _, guesses, _ in runs for status in guesses]
@@ -136,3 +145,4 @@ def test_it_loses_no_attempt_when_processes_count_at_the_same_moment(
                 process.terminate()
 
     assert sum(refused) == 1, f"refused per process on {store}: {refused}"
+    _assert_counted_in(store, env)
