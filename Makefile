@@ -9,7 +9,7 @@ export PYTHONPATH := $(CURDIR)/src
 export DJANGO_SETTINGS_MODULE := hoeksteen.settings
 export HOEKSTEEN_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint typecheck unit e2e load messages makemessages install install-dev chromium clean
+.PHONY: run test lint typecheck unit e2e audit load messages makemessages install install-dev chromium clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -66,7 +66,17 @@ tests/e2e/node_modules/axe-core/axe.min.js: tests/e2e/package.json tests/e2e/pac
 e2e: $(VENV)/.dev messages chromium tests/e2e/node_modules/axe-core/axe.min.js
 	$(BIN)/pytest -m e2e -q tests/e2e
 
-test: lint typecheck unit e2e
+# Known vulnerabilities in every locked dependency (requirements/constraints.txt
+# pins direct and transitive ones). tools/audit_dependencies.py first asks the
+# service (AUDIT_SERVICE: osv, or pypi) about a release with known
+# vulnerabilities: when it cannot answer that, the audit cannot run and says
+# so loudly, failing only with AUDIT_REQUIRED=1. When it can, pip-audit runs
+# with --strict and any known vulnerability fails the build.
+AUDIT_SERVICE ?= osv
+audit: $(VENV)/.dev
+	$(PY) tools/audit_dependencies.py --service $(AUDIT_SERVICE) --requirements $(CONSTRAINTS)
+
+test: lint typecheck unit e2e audit
 
 # The load test, not part of `make test`: gunicorn on PostgreSQL on loopback,
 # driven by bench/load.py for LOAD_SECONDS (5 minutes) at the highest rate a

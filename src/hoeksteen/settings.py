@@ -167,8 +167,10 @@ LOGIN_URL = "people:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "people:login"
 
-# Failed logins: after AXES_FAILURE_LIMIT failures for one account from one
-# address, that combination is locked for AXES_COOLOFF_MINUTES.
+# Failed logins, first line: after AXES_FAILURE_LIMIT failures for one account
+# from one address, that combination is locked for AXES_COOLOFF_MINUTES.
+# The wider limits below (RATE_LIMITS) stop guessing spread over many
+# addresses or many accounts.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -179,16 +181,68 @@ AXES_VERBOSE = False
 # trail records them without either. Failed attempts are kept for the lockout
 # only, and cleared by the tick (privacy.forget_sign_in_attempts).
 AXES_DISABLE_ACCESS_LOG = True
-# Behind a proxy, set AXES_IPWARE_META_PRECEDENCE_ORDER accordingly.
+# HOEKSTEEN_TRUSTED_PROXIES: how many proxies in front of Hoeksteen append to
+# X-Forwarded-For (0: none, the client's address is REMOTE_ADDR). Behind a
+# proxy, set it: otherwise every client has the proxy's address, and the
+# per-address limits below lock everyone out together.
+HOEKSTEEN_TRUSTED_PROXIES = env_int("HOEKSTEEN_TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "hoeksteen.core.ratelimit.client_address"
 
 OTP_TOTP_ISSUER = "Hoeksteen"
 
+# Guessing limits, counted in the store all processes share (Redis with
+# REDIS_URL, else the database; hoeksteen.core.ratelimit). Each is a number of
+# failed attempts within a window of minutes; the next attempt is refused with
+# HTTP 429 until the window, which starts at the first failure, has passed.
+# Every lockout is logged (limit name and a hash, no user name or address) and
+# recorded in the platform audit trail as security.lockout.
+#
+# The trade-off: any limit an attacker can reach also stops the real user. So
+# the per-account limits are higher than axes' per account-and-address limit
+# (an attacker must spend more guesses to lock someone out) and always lift by
+# themselves after the window. The global limits are a circuit breaker against
+# guessing from many addresses at once: when one trips, nobody can sign in for
+# the rest of the window, so keep them well above the instance's normal
+# failures. A limit of 0 refuses every attempt: raise, do not zero, to relax.
+#
+# LOGIN_FAILURES_PER_ACCOUNT: failed passwords for one user name, any address.
+# LOGIN_FAILURES_PER_ADDRESS: failed passwords from one address, any user name
+#   (password spraying).
+# LOGIN_FAILURES_GLOBAL: failed passwords on the whole instance.
+# LOGIN_WINDOW_MINUTES: the window of the three above.
+# TOTP_FAILURES_PER_ACCOUNT / _PER_ADDRESS / _GLOBAL, TOTP_WINDOW_MINUTES: the
+#   same for second-factor codes (authenticator and recovery codes together).
+# RECEIPT_TRIES_PER_CLIENT / _PER_ORGANISATION / _GLOBAL,
+#   RECEIPT_WINDOW_MINUTES: wrong receipt codes from one address (per
+#   organisation), for one organisation, and on the whole instance.
+_login_window = env_int("LOGIN_WINDOW_MINUTES", 15) * 60
+_totp_window = env_int("TOTP_WINDOW_MINUTES", 15) * 60
+_receipt_window = env_int("RECEIPT_WINDOW_MINUTES", 15) * 60
+RATE_LIMITS: dict[str, tuple[int, int]] = {
+    "login.account": (env_int("LOGIN_FAILURES_PER_ACCOUNT", 20), _login_window),
+    "login.address": (env_int("LOGIN_FAILURES_PER_ADDRESS", 50), _login_window),
+    "login.global": (env_int("LOGIN_FAILURES_GLOBAL", 1000), _login_window),
+    "totp.account": (env_int("TOTP_FAILURES_PER_ACCOUNT", 10), _totp_window),
+    "totp.address": (env_int("TOTP_FAILURES_PER_ADDRESS", 30), _totp_window),
+    "totp.global": (env_int("TOTP_FAILURES_GLOBAL", 500), _totp_window),
+    "receipt.client": (env_int("RECEIPT_TRIES_PER_CLIENT", 10), _receipt_window),
+    "receipt.organisation": (env_int("RECEIPT_TRIES_PER_ORGANISATION", 200), _receipt_window),
+    "receipt.global": (env_int("RECEIPT_TRIES_GLOBAL", 1000), _receipt_window),
+}
+
 # REDIS_URL: e.g. redis://127.0.0.1:6379/0. Rate limits and lockouts must be
-# shared by every process; without Redis the database holds the cache.
+# shared by every process; without Redis the database holds the cache (and a
+# table of its own holds the rate-limit counters).
+# HOEKSTEEN_CACHE_KEY_PREFIX: a prefix for every cache key, for several
+# instances sharing one Redis database. Empty by default.
 _redis_url = os.environ.get("REDIS_URL")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+            "KEY_PREFIX": env_str("HOEKSTEEN_CACHE_KEY_PREFIX", ""),
+        }
         if _redis_url
         else {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",

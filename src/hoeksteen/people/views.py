@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 from urllib.parse import urlsplit
 
 import segno
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
+from hoeksteen.core import ratelimit
 from hoeksteen.people import actions
 from hoeksteen.people.forms import SignInForm, TokenForm
 from hoeksteen.people.models import User
@@ -37,11 +39,40 @@ class LoginView(auth_views.LoginView):
             return self.get_default_redirect_url()
         return url
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.checks = _sign_in_checks(request)
+        if ratelimit.reserve(self.checks) is not None:
+            return render(request, "people/locked_out.html", status=429)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         with transaction.atomic():
             response = super().form_valid(form)
             actions.sign_in_record(user=form.get_user())
+        ratelimit.release(self.checks)
         return response
+
+
+def _sign_in_checks(request: HttpRequest) -> list[ratelimit.Check]:
+    """Password guessing: per user name from any address, per address for any
+    user name (spraying), and on the whole instance. Axes adds the narrowest
+    limit, per user name and address, on top."""
+    username = request.POST.get("username", "")
+    return [
+        (ratelimit.limit("login.account"), ratelimit.account_key(username[:200])),
+        (ratelimit.limit("login.address"), ratelimit.client_key(request)),
+        (ratelimit.limit("login.global"), ratelimit.EVERYONE),
+    ]
+
+
+def _second_factor_checks(request: HttpRequest, user: User) -> list[ratelimit.Check]:
+    """Code guessing: per account across all its devices (authenticator and
+    recovery codes), per address, and on the whole instance."""
+    return [
+        (ratelimit.limit("totp.account"), ratelimit.account_key(f"user:{user.pk}")),
+        (ratelimit.limit("totp.address"), ratelimit.client_key(request)),
+        (ratelimit.limit("totp.global"), ratelimit.EVERYONE),
+    ]
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -108,20 +139,40 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if not user_has_device(user):
         return redirect("people:otp_setup")
     form = TokenForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        device = actions.second_factor_verify(user=user, token=form.cleaned_data["token"])
-        if device is not None:
-            otp_login(request, device)
-            return redirect(_safe_next(request))
-        form.add_error(
-            "token",
-            _("That code is not right. Wait for a new code and try again, or use a recovery code."),
-        )
+        checks = _second_factor_checks(request, user)
+        if ratelimit.reserve(checks) is not None:
+            form.add_error(
+                None,
+                _(
+                    "Too many codes were tried. For your safety, checking codes is paused "
+                    "for a while. Wait a quarter of an hour and try again, or ask the "
+                    "coordinator of the VP function for help."
+                ),
+            )
+            status = 429
+        else:
+            device = actions.second_factor_verify(user=user, token=form.cleaned_data["token"])
+            if device is not None:
+                ratelimit.release(checks)
+                otp_login(request, device)
+                return redirect(_safe_next(request))
+            form.add_error(
+                "token",
+                _(
+                    "That code is not right. Wait for a new code and try again, "
+                    "or use a recovery code."
+                ),
+            )
+            status = 400
+    elif request.method == "POST":
+        status = 400
     return render(
         request,
         "people/otp_verify.html",
         {"form": form, "next": _safe_next(request)},
-        status=400 if form.errors else 200,
+        status=status,
     )
 
 

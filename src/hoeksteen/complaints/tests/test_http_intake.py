@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.test import Client
 
 from hoeksteen.complaints.models import Complaint
@@ -15,7 +16,6 @@ from hoeksteen.complaints.tests.fixtures_http import (  # noqa: F401 (autouse fi
     receipt_from,
     text,
 )
-from hoeksteen.complaints.views.intake import RECEIPT_TRIES_PER_CLIENT
 from hoeksteen.organisations.models import ComplaintRegulation, Organisation
 from hoeksteen.people.models import Membership, User
 
@@ -96,7 +96,7 @@ def test_it_refuses_even_the_right_code_after_ten_wrong_ones(
     code = receipt_from(owner.get("/o/acme/klacht/ontvangen/"))
     guesser = english()
 
-    for attempt in range(RECEIPT_TRIES_PER_CLIENT):
+    for attempt in range(settings.RATE_LIMITS["receipt.client"][0]):
         wrong = f"{attempt:016d}"
         assert guesser.post(RECEIPT_URL, {"code": wrong}).status_code == 400
 
@@ -110,7 +110,7 @@ def test_it_lets_a_client_try_ten_codes_before_limiting(subject_vp: User, hr_han
     owner = english()
     file_complaint(owner, subject_vp)
     code = receipt_from(owner.get("/o/acme/klacht/ontvangen/"))
-    for attempt in range(RECEIPT_TRIES_PER_CLIENT - 1):
+    for attempt in range(settings.RATE_LIMITS["receipt.client"][0] - 1):
         assert owner.post(RECEIPT_URL, {"code": f"{attempt:016d}"}).status_code == 400
 
     assert owner.post(RECEIPT_URL, {"code": code}).status_code == 302

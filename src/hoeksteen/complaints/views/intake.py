@@ -24,11 +24,6 @@ RECEIPTS_SESSION_KEY = "hoeksteen_receipts"
 TOKENS_SESSION_KEY = "hoeksteen_intake_tokens"
 SHOWN_RECEIPT_KEY = "hoeksteen_new_receipt"
 
-# Receipt guessing: per client and per organisation, in the shared cache.
-RECEIPT_TRIES_PER_CLIENT = 10
-RECEIPT_TRIES_PER_ORGANISATION = 200
-RECEIPT_WINDOW_SECONDS = 15 * 60
-
 
 def public_organisation(slug: str) -> Organisation:
     organisation = Organisation.objects.filter(slug=slug).first()
@@ -165,17 +160,24 @@ def received(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _receipt_checks(request: HttpRequest, organisation: Organisation) -> list[ratelimit.Check]:
+    """Receipt guessing: per address (for this organisation), per organisation,
+    and on the whole instance."""
+    return [
+        (ratelimit.limit("receipt.client"), f"{organisation.pk}:{ratelimit.client_key(request)}"),
+        (ratelimit.limit("receipt.organisation"), str(organisation.pk)),
+        (ratelimit.limit("receipt.global"), ratelimit.EVERYONE),
+    ]
+
+
 @require_http_methods(["GET", "POST"])
 def receipt(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = public_organisation(slug)
     form = ReceiptForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        client = f"receipt:{organisation.pk}:{ratelimit.client_key(request)}"
-        everyone = f"receipt:{organisation.pk}:all"
-        if ratelimit.too_many(client, limit=RECEIPT_TRIES_PER_CLIENT) or ratelimit.too_many(
-            everyone, limit=RECEIPT_TRIES_PER_ORGANISATION
-        ):
+        checks = _receipt_checks(request, organisation)
+        if ratelimit.reserve(checks) is not None:
             form.add_error(
                 None,
                 _(
@@ -187,11 +189,10 @@ def receipt(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             complaint = receipt_open(organisation=organisation, code=form.cleaned_data["code"])
             if complaint is not None:
+                ratelimit.release(checks)
                 request.session.cycle_key()
                 request.session[RECEIPTS_SESSION_KEY] = [*receipt_uids(request), str(complaint.uid)]
                 return redirect("complaints:case", slug=organisation.slug, uid=complaint.uid)
-            ratelimit.hit(client, window_seconds=RECEIPT_WINDOW_SECONDS)
-            ratelimit.hit(everyone, window_seconds=RECEIPT_WINDOW_SECONDS)
             form.add_error(
                 "code",
                 _("We do not know this code. Check the 16 digits and try again."),
