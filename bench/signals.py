@@ -1,71 +1,112 @@
-"""Benchmark: the signals report against the bare GROUP BY it is built on.
+"""Benchmark: the signals report against the bare GROUP BY it is built on,
+for one large organisation and for all organisations at once.
 
-Not a test (pytest does not collect bench/). It fills PostgreSQL with N
-meldingen for a few organisations in bulk SQL (generate_series, one INSERT per
-organisation), then times, for the largest organisation and one full year:
+    .venv/bin/python bench/signals.py --database-url postgres://…/db --scale 1
 
-* report — `selectors.signals_report`: the access check, the threshold, the
-  categories and departments, the one GROUP BY, and the suppression of the
-  quarter, half-year, year and department figures together;
-* bare   — the same GROUP BY on its own, through a cursor;
+Data: when the database already holds 10,000 x scale meldingen (bench/generate's:
+1,000,000 at --scale 100), those are used: the organisation with the most
+meldingen in the busiest year that has ended, and every organisation.
+Otherwise this script makes the organisations bench-0 … bench-<20 x scale - 1>
+(VP, coordinator, departments; bench-0 gets 40 departments and --share of the
+meldingen) and replaces their meldingen with 10,000 x scale new ones, in one
+`INSERT … SELECT … FROM generate_series` per organisation (first
+conversations over two years, categories and departments skewed).
 
-and prints the median of several repetitions of each and their ratio.
+Figures (medians of interleaved repetitions, one run):
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hoeksteen_bench \\
-        PYTHONPATH=src .venv/bin/python bench/signals_report.py --n 1000000
+* one organisation — `selectors.signals_report` (access check, threshold,
+  categories, departments, the GROUP BY, the counts the purge kept, the
+  joint suppression) against its GROUP BY alone through a cursor: ≤ 1.5;
+* all organisations — `selectors.publications_of_year` (one GROUP BY over
+  all organisations, then every organisation's suppression) against that
+  GROUP BY alone: ≤ 1.5.
 
-The organisations are called bench-0 … bench-<k>; their meldingen are
-replaced on every run, nothing else in the database is touched. See
-bench/README.md for figures.
+It also prints the plan of the one-organisation GROUP BY.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
-import statistics
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
-import django
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _jobs import Results, median, options, say, setup
 
-def say(line: str = "") -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
-
-
-def parse() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=1_000_000, help="meldingen in total")
-    parser.add_argument("--organisations", type=int, default=4, help="organisations")
-    parser.add_argument("--share", type=float, default=0.7, help="share of the largest one")
-    parser.add_argument("--repeat", type=int, default=9, help="timed repetitions of each")
-    parser.add_argument("--departments", type=int, default=40, help="departments of the largest")
-    return parser.parse_args()
+BAR = 1.5
 
 
 def main() -> None:
-    args = parse()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoeksteen.settings")
-    django.setup()
+    parser = options(__doc__.split("\n\n")[0])
+    parser.add_argument("--share", type=float, default=0.3, help="share of bench-0 (own data)")
+    args = parser.parse_args()
+    setup(args.database_url)
+    results = Results("signals", args.scale)
+    n = 10_000 * args.scale
+    found = existing_data(n)
+    if found is None:
+        # A year that has ended: every quarter is counted.
+        year = dt.datetime.now(tz=dt.UTC).year - 1
+        count = 20 * args.scale
+        say(f"making {count} organisations with {n:,} meldingen")
+        organisations = [set_up(i, 40 if i == 0 else 6) for i in range(count)]
+        load(organisations, n, args.share, year)
+        largest = organisations[0]
+    else:
+        largest, year = found
+    time_one(largest, year, args.repeat, results)
+    time_all(year, args.repeat, results)
+    if not results.write(args.results):
+        say("A bar does not hold.")
 
-    from django.core.management import call_command
-    from django.db import connection
 
-    if connection.vendor != "postgresql":
-        sys.exit("Set DATABASE_URL to a PostgreSQL database: the benchmark is about PostgreSQL.")
-    call_command("migrate", verbosity=0)
-    from django.utils import timezone
+def existing_data(n: int) -> tuple[tuple[object, object], int] | None:
+    """The largest organisation of a database filled by bench/generate, with a
+    coordinator, and the busiest year that has ended; None if there is too little."""
+    from django.db.models import Count
+    from django.db.models.functions import ExtractYear
 
-    year = timezone.localdate().year - 1  # a year that has ended: every quarter is counted
-    organisations = [
-        set_up(i, args.departments if i == 0 else 6) for i in range(args.organisations)
-    ]
-    load(organisations, args.n, args.share, year)
-    time_report(organisations[0], year, args.repeat)
+    from hoeksteen.organisations.models import Organisation
+    from hoeksteen.people.models import Membership, Role, User
+    from hoeksteen.practice.models import Melding
+
+    others = Melding.objects.exclude(organisation__slug__startswith="bench-")
+    if others.count() < n:
+        return None
+    this_year = dt.datetime.now(tz=dt.UTC).year
+    busiest = (
+        others.filter(first_contact_on__year__lt=this_year)
+        .annotate(year=ExtractYear("first_contact_on"))
+        .values("year")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    if busiest is None:
+        return None
+    year = busiest["year"]
+    top = (
+        others.filter(first_contact_on__year=year)
+        .values("organisation_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    assert top is not None
+    organisation = Organisation.objects.get(pk=top["organisation_id"])
+    membership = Membership.objects.filter(
+        organisation=organisation, role=Role.COORDINATOR, is_active=True
+    ).first()
+    if membership is None:
+        user, _ = User.objects.get_or_create(username="bench-signals-coordinator")
+        membership = Membership.objects.create(
+            organisation=organisation, user=user, role=Role.COORDINATOR
+        )
+    say(f"using the data in the database: {organisation}, {year}")
+    return (organisation, {"coordinator": membership.user}), year
 
 
 def set_up(index: int, departments: int) -> tuple[object, object]:
@@ -163,11 +204,11 @@ def medians(runs: dict[str, Callable[[], object]], repeat: int) -> dict[str, lis
     return times
 
 
-def time_report(largest: tuple[object, object], year: int, repeat: int) -> None:
+def time_one(largest: tuple[object, object], year: int, repeat: int, results: Results) -> None:
     from django.db import connection
 
     from hoeksteen.signals import selectors
-    from hoeksteen.signals.suppression import Granularity, publish_year
+    from hoeksteen.signals.suppression import Granularity
 
     organisation, people = largest
     coordinator = people["coordinator"]  # type: ignore[index]
@@ -192,54 +233,55 @@ def time_report(largest: tuple[object, object], year: int, repeat: int) -> None:
 
     groups = bare()
     counted = sum(int(row[-1]) for row in groups)  # type: ignore[call-overload]
-    shown = report()
     say(f"report for {organisation} ({year}): {counted:,} meldingen counted, {len(groups)} groups")
-    say(
-        f"  published as {shown.granularity.value}, {shown.table.hidden_cells} hidden cells, "
-        f"departments {'shown' if shown.departments else 'not shown'}"
-    )
     say("  plan of the GROUP BY:")
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
         for (line,) in cursor.fetchall():
             say(f"    {line}")
-    names = {row[0]: row[1] for row in counts_labels(organisation)}
-    quarters: dict[object, list[int]] = {}
-    departments: dict[object, int] = {}
-    for category, department, quarter, count in groups:
-        quarters.setdefault(category, [0, 0, 0, 0])[quarter] += count  # type: ignore[index]
-        departments[department] = departments.get(department, 0) + count  # type: ignore[operator]
-
-    def suppression() -> object:
-        return publish_year(
-            categories=[(names[c], tuple(q)) for c, q in quarters.items()],
-            departments=[(str(d), n) for d, n in departments.items() if d is not None],
-            unassigned=departments.get(None, 0),
-            k=5,
-            other_categories="Other",
-            other_departments="Other",
-        )
-
-    times = medians({"bare": bare, "report": report, "suppression": suppression}, repeat)
-    bare_median = statistics.median(times["bare"])
-    report_median = statistics.median(times["report"])
-    say(f"bare GROUP BY       median {bare_median * 1000:8.1f} ms  ({fmt(times['bare'])})")
-    say(f"signals report      median {report_median * 1000:8.1f} ms  ({fmt(times['report'])})")
-    say(
-        f"  of which the suppression alone (pure function) median "
-        f"{statistics.median(times['suppression']) * 1000:.1f} ms"
+    times = medians({"bare": bare, "report": report}, repeat)
+    bare_s, report_s = median(times["bare"]), median(times["report"])
+    results.add(
+        "one_bare_group_by",
+        bare_s * 1000,
+        "ms",
+        detail=f"{counted:,} meldingen, {len(groups)} groups",
     )
-    say(f"ratio report / bare: {report_median / bare_median:.2f}")
+    results.add("one_report", report_s * 1000, "ms")
+    results.add("one_report_vs_bare", report_s / bare_s, "x", ratio=report_s / bare_s, bar=BAR)
 
 
-def counts_labels(organisation: object) -> list[tuple[object, str]]:
-    from hoeksteen.practice.models import MeldingCategory
+def time_all(year: int, repeat: int, results: Results) -> None:
+    from django.db import connection
 
-    return list(MeldingCategory.objects.filter(organisation=organisation).values_list("pk", "name"))
+    from hoeksteen.signals import selectors
 
+    today = dt.date(year + 1, 1, 15)
+    start, end = selectors.counting_window(year, today)
+    sql, params = selectors.all_melding_counts(start=start, end=end).query.sql_with_params()
 
-def fmt(times: list[float]) -> str:
-    return ", ".join(f"{t * 1000:.1f}" for t in times)
+    def bare() -> list[tuple[object, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def every() -> object:
+        return selectors.publications_of_year(year=year, today=today)
+
+    groups = bare()
+    counted = sum(int(row[-1]) for row in groups)  # type: ignore[call-overload]
+    published = len(every())  # type: ignore[arg-type]
+    say(f"all organisations ({year}): {counted:,} meldingen, {published:,} publications")
+    times = medians({"bare": bare, "every": every}, repeat)
+    bare_s, every_s = median(times["bare"]), median(times["every"])
+    results.add(
+        "all_bare_group_by",
+        bare_s * 1000,
+        "ms",
+        detail=f"{counted:,} meldingen, {len(groups):,} groups",
+    )
+    results.add("all_publications", every_s * 1000, "ms", detail=f"{published:,} organisations")
+    results.add("all_report_vs_bare", every_s / bare_s, "x", ratio=every_s / bare_s, bar=BAR)
 
 
 if __name__ == "__main__":
