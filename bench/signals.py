@@ -188,7 +188,7 @@ def load(organisations: list[tuple[object, object]], n: int, share: float, year:
         cursor.execute("ANALYZE practice_melding")
     elapsed = time.perf_counter() - started
     say(f"loaded {n:,} meldingen for {len(organisations)} organisations in {elapsed:.1f} s")
-    say(f"  per organisation: {', '.join(f'{c:,}' for c in counts)}")
+    say(f"  {counts[0]:,} for bench-0, {min(counts):,} to {max(counts[1:]):,} for the others")
 
 
 def medians(runs: dict[str, Callable[[], object]], repeat: int) -> dict[str, list[float]]:
