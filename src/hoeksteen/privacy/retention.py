@@ -109,21 +109,30 @@ def _deleter(files: list[FieldFile]) -> Callable[[], None]:
 
 def _purge_meldingen(regulation: ComplaintRegulation, now: dt.datetime, purged: Purged) -> None:
     expired = Melding.objects.filter(expired_meldingen(regulation, now))
-    while True:
-        with transaction.atomic():
-            ids = _claim(expired, MELDING_BATCH)
-            if not ids:
-                break
-            _keep_counts(regulation.organisation_id, ids)
-            audit_record(
-                actor=None,
-                organisation_id=regulation.organisation_id,
-                action="retention.meldingen_purged",
-                detail={"count": len(ids)},
-                now=now,
-            )
-            _delete_meldingen(ids)
-            purged.meldingen += len(ids)
+    # The candidates are listed once, then claimed batch by batch through the
+    # primary key: claiming "the first 5,000 that expired" again for every
+    # batch would read all of them (and the ones just deleted) every time.
+    while candidates := list(expired.order_by("id").values_list("id", flat=True)):
+        claimed_any = False
+        for start in range(0, len(candidates), MELDING_BATCH):
+            with transaction.atomic():
+                batch = expired.filter(id__in=candidates[start : start + MELDING_BATCH])
+                ids = _claim(batch, MELDING_BATCH)
+                if not ids:
+                    continue
+                claimed_any = True
+                _keep_counts(regulation.organisation_id, ids)
+                audit_record(
+                    actor=None,
+                    organisation_id=regulation.organisation_id,
+                    action="retention.meldingen_purged",
+                    detail={"count": len(ids)},
+                    now=now,
+                )
+                _delete_meldingen(ids)
+                purged.meldingen += len(ids)
+        if not claimed_any:
+            break  # what is left, another runner holds
 
 
 def _keep_counts(organisation_id: int, ids: list[int]) -> None:
