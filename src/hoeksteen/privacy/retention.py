@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Model, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.files import FieldFile
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import translation
@@ -116,7 +117,7 @@ def _purge_meldingen(regulation: ComplaintRegulation, now: dt.datetime, purged: 
         claimed_any = False
         for start in range(0, len(candidates), MELDING_BATCH):
             with transaction.atomic():
-                batch = expired.filter(id__in=candidates[start : start + MELDING_BATCH])
+                batch = expired.filter(id__in=_among(candidates[start : start + MELDING_BATCH]))
                 ids = _claim(batch, MELDING_BATCH)
                 if not ids:
                     continue
@@ -139,7 +140,7 @@ def _keep_counts(organisation_id: int, ids: list[int]) -> None:
     """Add the batch's meldingen to the counts per quarter, category and
     department that the annual report keeps."""
     cells = (
-        Melding.objects.filter(id__in=ids)
+        Melding.objects.filter(id__in=_among(ids))
         .annotate(year=ExtractYear("first_contact_on"), quarter=ExtractQuarter("first_contact_on"))
         .values_list("year", "quarter", "category_id", "department_id")
         .annotate(n=Count("id"))
@@ -190,13 +191,24 @@ MELDING_SET_NULL: list[tuple[type[Model], str]] = [
 def _delete_meldingen(ids: list[int]) -> None:
     """Delete the meldingen and what hangs on them, one statement per table
     (what Melding.delete() would do, without loading every row first)."""
-    sharings = Sharing.objects.filter(melding_id__in=ids)
+    sharings = Sharing.objects.filter(melding_id__in=_among(ids))
     QualitativeSignal.objects.filter(sharing__in=sharings).update(sharing=None)
     for model, column in MELDING_SET_NULL:
-        model._default_manager.filter(**{f"{column}__in": ids}).update(**{column: None})
+        model._default_manager.filter(**{f"{column}__in": _among(ids)}).update(**{column: None})
     for model, column in MELDING_CASCADE:
-        model._default_manager.filter(**{f"{column}__in": ids})._raw_delete(connection.alias)
-    Melding.objects.filter(id__in=ids)._raw_delete(connection.alias)
+        model._default_manager.filter(**{f"{column}__in": _among(ids)})._raw_delete(
+            connection.alias
+        )
+    Melding.objects.filter(id__in=_among(ids))._raw_delete(connection.alias)
+
+
+def _among(ids: list[int]) -> list[int] | RawSQL:
+    """The right-hand side of an `__in` lookup on these ids. On PostgreSQL one
+    array parameter: thousands of separate parameters cost more to write out
+    and parse than the statement costs to run."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return ids
 
 
 def tombstone_audit_entries(*, organisation_id: int, retention_days: int, now: dt.datetime) -> int:
