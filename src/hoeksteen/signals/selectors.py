@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
@@ -109,6 +110,16 @@ def melding_counts(
     )
 
 
+def all_melding_counts(*, start: dt.date, end: dt.date) -> QuerySet[Any, Any]:
+    """`melding_counts` of every organisation, in one GROUP BY."""
+    return (
+        Melding.objects.filter(first_contact_on__gte=start, first_contact_on__lt=end)
+        .order_by()
+        .values("organisation_id", "category_id", "department_id", quarter=_quarter(start.year))
+        .annotate(count=Count("id"))
+    )
+
+
 def _quarters_in(start: dt.date, end: dt.date) -> int:
     """How many quarters of the year the window [start, end) covers (0 to 4)."""
     if end <= start:
@@ -127,40 +138,90 @@ def period_labels(granularity: Granularity, year: int) -> tuple[str, ...]:
 
 def publication_for(*, organisation: Organisation, year: int, today: dt.date) -> Publication:
     """The year's publication, from the counts of the quarters that have ended."""
-    k = k_threshold(organisation)
     start, end = counting_window(year, today)
+    rows = list(melding_counts(organisation=organisation, start=start, end=end))
+    rows += _retained_counts(
+        RetainedMeldingCount.objects.filter(organisation=organisation), year, start, end
+    )
+    return _publish(
+        rows,
+        k=k_threshold(organisation),
+        categories=MeldingCategory.objects.filter(organisation=organisation),
+        departments=Department.objects.filter(organisation=organisation),
+    )
+
+
+def publications_of_year(*, year: int, today: dt.date) -> dict[int, Publication]:
+    """Every organisation's publication for `year`, by organisation id: for the
+    annual job and platform figures, not for a person (no access check).
+
+    One GROUP BY over all organisations' meldingen and one query each for
+    the kept counts, thresholds, categories and departments, whatever the
+    number of organisations.
+    """
+    start, end = counting_window(year, today)
+    rows: dict[int, list[Mapping[str, Any]]] = {}
+    counts = all_melding_counts(start=start, end=end)
+    kept = _retained_counts(RetainedMeldingCount.objects.all(), year, start, end)
+    for row in [*counts, *kept]:
+        rows.setdefault(row["organisation_id"], []).append(row)
+    categories: dict[int, list[MeldingCategory]] = {}
+    for category in MeldingCategory.objects.all():
+        categories.setdefault(category.organisation_id, []).append(category)
+    departments: dict[int, list[Department]] = {}
+    for department in Department.objects.all():
+        departments.setdefault(department.organisation_id, []).append(department)
+    thresholds = ComplaintRegulation.objects.values_list("organisation_id", "k_threshold")
+    return {
+        organisation_id: _publish(
+            rows.get(organisation_id, []),
+            k=k,
+            categories=categories.get(organisation_id, []),
+            departments=departments.get(organisation_id, []),
+        )
+        for organisation_id, k in thresholds
+    }
+
+
+def _retained_counts(
+    kept: QuerySet[RetainedMeldingCount], year: int, start: dt.date, end: dt.date
+) -> list[dict[str, Any]]:
+    """Meldingen purged by their retention term left their counts behind."""
+    return [
+        {
+            "organisation_id": cell.organisation_id,
+            "category_id": cell.category_id,
+            "department_id": cell.department_id,
+            "quarter": cell.quarter - 1,
+            "count": cell.count,
+        }
+        for cell in kept.filter(year=year, quarter__lte=_quarters_in(start, end))
+    ]
+
+
+def _publish(
+    rows: list[Mapping[str, Any]],
+    *,
+    k: int,
+    categories: Iterable[MeldingCategory],
+    departments: Iterable[Department],
+) -> Publication:
     by_category: dict[int, list[int]] = {}
     by_department: dict[int | None, int] = {}
-    rows = list(melding_counts(organisation=organisation, start=start, end=end))
-    # Meldingen purged by their retention term left their counts behind.
-    rows += [
-        {
-            "category_id": kept.category_id,
-            "department_id": kept.department_id,
-            "quarter": kept.quarter - 1,
-            "count": kept.count,
-        }
-        for kept in RetainedMeldingCount.objects.filter(
-            organisation=organisation, year=year, quarter__lte=_quarters_in(start, end)
-        )
-    ]
     for row in rows:
         by_category.setdefault(row["category_id"], [0, 0, 0, 0])[row["quarter"]] += row["count"]
         by_department[row["department_id"]] = (
             by_department.get(row["department_id"], 0) + (row["count"])
         )
-    categories = [
-        (category.name, tuple(by_category.get(category.pk, (0, 0, 0, 0))))
-        for category in MeldingCategory.objects.filter(organisation=organisation)
-        if category.is_active or category.pk in by_category
-    ]
-    departments = [
-        (department.name, by_department.get(department.pk, 0))
-        for department in Department.objects.filter(organisation=organisation)
-    ]
     return publish_year(
-        categories=categories,
-        departments=departments,
+        categories=[
+            (category.name, tuple(by_category.get(category.pk, (0, 0, 0, 0))))
+            for category in categories
+            if category.is_active or category.pk in by_category
+        ],
+        departments=[
+            (department.name, by_department.get(department.pk, 0)) for department in departments
+        ],
         unassigned=by_department.get(None, 0),
         k=k,
         other_categories=_("Other categories"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import types
 import zoneinfo
 from collections.abc import Callable, Iterator
@@ -14,6 +15,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from hoeksteen.audit import chain
 from hoeksteen.audit.actions import audit_record
 from hoeksteen.audit.chain import PLATFORM_CHAIN
 from hoeksteen.audit.models import AuditEntry
@@ -166,3 +168,54 @@ def test_it_names_the_chain_and_entry_of_one_tampered_row(
 
         assert broken is not None
         assert (broken.organisation_id, broken.seq) == (victim.organisation_id, first_broken)
+
+
+any_text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30)
+
+
+@given(
+    actor=st.none() | st.integers(-(2**63), 2**63 - 1),
+    action=any_text,
+    object_type=any_text,
+    object_id=any_text,
+    detail=st.dictionaries(any_text, json_values, max_size=4),
+    created_at=st.datetimes(timezones=st.sampled_from([dt.UTC, AMSTERDAM])),
+)
+def test_it_writes_the_payload_text_verify_audit_hashes_as_the_chain_does(
+    actor: int | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    detail: dict[str, Any],
+    created_at: dt.datetime,
+) -> None:
+    text = chain.payload_text(
+        actor="null" if actor is None else str(actor),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        detail=chain.canonical_json(detail),
+        created_at=chain.iso_time(created_at),
+    )
+
+    assert hashlib.sha256(text.encode()).hexdigest() == chain.payload_hash(
+        actor_id=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail,
+        created_at=created_at,
+    )
+
+
+@pytest.mark.django_db
+def test_it_accepts_entries_with_every_kind_of_character() -> None:
+    # Tabs, newlines, backslashes and quotes are escaped twice on the way
+    # out of PostgreSQL (by jsonb and by COPY); none of it may look altered.
+    awkward = 'a\tb\nc\\d"e\x01f\r\x7fé€😀'
+    audit_record(actor=None, organisation_id=3, action=awkward, detail={awkward: [awkward, 1]})
+    audit_record(actor=None, organisation_id=3, action="next", detail={"k": "\\N"})
+
+    result = verify_audit()
+
+    assert (result.checked, result.broken) == (2, None)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 import time_machine
+from django.db.models import ForeignObjectRel, Model
 from django.test import Client
 
 from hoeksteen.audit.verify import verify_audit
@@ -19,8 +20,9 @@ from hoeksteen.organisations.models import Organisation
 from hoeksteen.outbox.models import OutboxMessage
 from hoeksteen.people.models import User
 from hoeksteen.practice import actions as practice
-from hoeksteen.practice.models import Melding, MeldingCategory
+from hoeksteen.practice.models import Consent, Handover, Melding, MeldingCategory, Sharing
 from hoeksteen.privacy import actions as privacy
+from hoeksteen.privacy import retention
 from hoeksteen.privacy.models import RetainedMeldingCount
 from hoeksteen.privacy.retention import purge_expired
 from hoeksteen.testing.factories import MembershipFactory, UserFactory
@@ -203,3 +205,71 @@ def test_it_empties_audit_entries_past_their_term_and_the_chain_still_verifies(
         broken = verify_audit().broken
         assert broken is not None
         assert "retention" in broken.reason
+
+
+def _relations(model: type[Model]) -> set[tuple[str, str, str]]:
+    """Every foreign key that points at `model` (also those without a reverse name)."""
+    return {
+        (r.related_model._meta.label, r.field.attname, r.on_delete.__name__)
+        for r in model._meta.get_fields(include_hidden=True)
+        if isinstance(r, ForeignObjectRel)
+    }
+
+
+def test_it_deletes_everything_that_hangs_on_a_purged_melding() -> None:
+    # The purge deletes meldingen set-wise, table by table; a relation added
+    # to the models later must be added to the purge too.
+    handled = {(m._meta.label, column, "CASCADE") for m, column in retention.MELDING_CASCADE} | {
+        (m._meta.label, column, "SET_NULL") for m, column in retention.MELDING_SET_NULL
+    }
+
+    assert _relations(Melding) == handled
+    assert _relations(Sharing) == {("signals.QualitativeSignal", "sharing_id", "SET_NULL")}
+    assert _relations(Consent) == {("practice.Sharing", "consent_id", "PROTECT")}
+    assert _relations(Handover) == set()
+
+
+def test_it_purges_a_melding_with_its_consents_and_sharings(
+    acme: Organisation, subject_vp: User
+) -> None:
+    old = _closed_melding(acme, subject_vp, dt.date(2024, 2, 1))
+    kept = _closed_melding(acme, subject_vp, dt.date(2025, 6, 1))
+    for melding in (old, kept):
+        consent = Consent.objects.create(
+            organisation=acme,
+            melding=melding,
+            recipient="coordinator",
+            form=1,
+            scope="Alleen de afdeling.",
+            recorded_at=T0,
+        )
+        Sharing.objects.create(
+            organisation=acme,
+            melding=melding,
+            consent=consent,
+            recipient="coordinator",
+            form=1,
+            what="Een patroon.",
+            shared_at=T0,
+            shared_by=subject_vp,
+        )
+
+    purge_expired(now=T0 + dt.timedelta(days=731))
+
+    assert list(Consent.objects.values_list("melding_id", flat=True)) == [kept.pk]
+    assert list(Sharing.objects.values_list("melding_id", flat=True)) == [kept.pk]
+    assert list(Melding.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert RetainedMeldingCount.objects.get(organisation=acme).count == 1
+
+
+def test_it_adds_later_purges_to_the_counts_already_kept(
+    acme: Organisation, subject_vp: User
+) -> None:
+    _closed_melding(acme, subject_vp, dt.date(2024, 2, 1))
+    _closed_melding(acme, subject_vp, dt.date(2024, 3, 1))  # the same quarter and category
+
+    purge_expired(now=dt.datetime(2025, 2, 15, tzinfo=dt.UTC))
+    purge_expired(now=dt.datetime(2025, 3, 15, tzinfo=dt.UTC))
+
+    retained = RetainedMeldingCount.objects.get(organisation=acme)
+    assert (retained.year, retained.quarter, retained.count) == (2024, 1, 2)

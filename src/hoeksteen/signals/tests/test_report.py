@@ -17,6 +17,7 @@ from django.test import Client
 from hoeksteen.organisations.models import Organisation
 from hoeksteen.people.models import User
 from hoeksteen.practice.models import Department, Melding, MeldingCategory
+from hoeksteen.privacy.models import RetainedMeldingCount
 from hoeksteen.signals import selectors
 from hoeksteen.signals.suppression import Granularity, publish_year
 from hoeksteen.signals.tests.conftest import YEAR
@@ -279,3 +280,36 @@ def test_it_still_counts_meldingen_that_the_retention_term_removed(
     purge_expired(now=dt.datetime(YEAR + 2, 1, 1, tzinfo=dt.UTC))
     assert not Melding.objects.filter(organisation=acme).exists()
     assert report() == before
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_it_publishes_every_organisation_at_once_as_it_publishes_each(
+    seed: int,
+    acme: Organisation,
+    departments: list[Department],
+    add_meldingen: AddMeldingen,
+) -> None:
+    from hoeksteen.privacy.retention import purge_expired
+
+    rng = random.Random(seed)
+    add_meldingen(_random_rows(rng, rng.randrange(0, 160), departments, YEAR))
+    add_meldingen(_random_rows(rng, 20, departments, YEAR - 1))
+    other = OrganisationFactory()
+    other_vp = User.objects.create(username=f"vp-{seed}")
+    add_meldingen([(0, None, dt.date(YEAR, 5, 1))] * 9, organisation=other, holder=other_vp)
+    # Some of acme's meldingen are purged: their counts are kept.
+    Melding.objects.filter(organisation=acme, first_contact_on__month__lte=3).update(
+        closed_on=dt.date(YEAR, 9, 1)
+    )
+    purge_expired(now=dt.datetime(YEAR + 2, 1, 1, tzinfo=dt.UTC))
+    empty = OrganisationFactory()
+    today = dt.date(YEAR + 1, 2, 1)
+
+    every = selectors.publications_of_year(year=YEAR, today=today)
+
+    for organisation in (acme, other, empty):
+        each = selectors.publication_for(organisation=organisation, year=YEAR, today=today)
+        assert every[organisation.pk] == each
+    assert every[acme.pk].table_for(Granularity.YEAR)[1].grand_total == (
+        Melding.objects.filter(organisation=acme, first_contact_on__year=YEAR).count()
+    ) + sum(c.count for c in RetainedMeldingCount.objects.filter(organisation=acme, year=YEAR))

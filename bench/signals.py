@@ -1,0 +1,288 @@
+"""Benchmark: the signals report against the bare GROUP BY it is built on,
+for one large organisation and for all organisations at once.
+
+    .venv/bin/python bench/signals.py --database-url postgres://…/db --scale 1
+
+Data: when the database already holds 10,000 x scale meldingen (bench/generate's:
+1,000,000 at --scale 100), those are used: the organisation with the most
+meldingen in the busiest year that has ended, and every organisation.
+Otherwise this script makes the organisations bench-0 … bench-<20 x scale - 1>
+(VP, coordinator, departments; bench-0 gets 40 departments and --share of the
+meldingen) and replaces their meldingen with 10,000 x scale new ones, in one
+`INSERT … SELECT … FROM generate_series` per organisation (first
+conversations over two years, categories and departments skewed).
+
+Figures (medians of interleaved repetitions, one run):
+
+* one organisation — `selectors.signals_report` (access check, threshold,
+  categories, departments, the GROUP BY, the counts the purge kept, the
+  joint suppression) against its GROUP BY alone through a cursor: ≤ 1.5;
+* all organisations — `selectors.publications_of_year` (one GROUP BY over
+  all organisations, then every organisation's suppression) against that
+  GROUP BY alone: ≤ 1.5.
+
+It also prints the plan of the one-organisation GROUP BY.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _jobs import Results, median, options, say, setup
+
+BAR = 1.5
+
+
+def main() -> None:
+    parser = options(__doc__.split("\n\n")[0])
+    parser.add_argument("--share", type=float, default=0.3, help="share of bench-0 (own data)")
+    args = parser.parse_args()
+    setup(args.database_url)
+    results = Results("signals", args.scale)
+    n = 10_000 * args.scale
+    found = existing_data(n)
+    if found is None:
+        # A year that has ended: every quarter is counted.
+        year = dt.datetime.now(tz=dt.UTC).year - 1
+        count = 20 * args.scale
+        say(f"making {count} organisations with {n:,} meldingen")
+        organisations = [set_up(i, 40 if i == 0 else 6) for i in range(count)]
+        load(organisations, n, args.share, year)
+        largest = organisations[0]
+    else:
+        largest, year = found
+    time_one(largest, year, args.repeat, results)
+    time_all(year, args.repeat, results)
+    if not results.write(args.results):
+        say("A bar does not hold.")
+
+
+def existing_data(n: int) -> tuple[tuple[object, object], int] | None:
+    """The largest organisation of a database filled by bench/generate, with a
+    coordinator, and the busiest year that has ended; None if there is too little."""
+    from django.db.models import Count
+    from django.db.models.functions import ExtractYear
+
+    from hoeksteen.organisations.models import Organisation
+    from hoeksteen.people.models import Membership, Role, User
+    from hoeksteen.practice.models import Melding
+
+    others = Melding.objects.exclude(organisation__slug__startswith="bench-")
+    if others.count() < n:
+        return None
+    this_year = dt.datetime.now(tz=dt.UTC).year
+    busiest = (
+        others.filter(first_contact_on__year__lt=this_year)
+        .annotate(year=ExtractYear("first_contact_on"))
+        .values("year")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    if busiest is None:
+        return None
+    year = busiest["year"]
+    top = (
+        others.filter(first_contact_on__year=year)
+        .values("organisation_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    assert top is not None
+    organisation = Organisation.objects.get(pk=top["organisation_id"])
+    membership = Membership.objects.filter(
+        organisation=organisation, role=Role.COORDINATOR, is_active=True
+    ).first()
+    if membership is None:
+        user, _ = User.objects.get_or_create(username="bench-signals-coordinator")
+        membership = Membership.objects.create(
+            organisation=organisation, user=user, role=Role.COORDINATOR
+        )
+    say(f"using the data in the database: {organisation}, {year}")
+    return (organisation, {"coordinator": membership.user}), year
+
+
+def set_up(index: int, departments: int) -> tuple[object, object]:
+    """Organisation bench-<index> with its VP, coordinator and departments."""
+    from hoeksteen.organisations.actions import organisation_create
+    from hoeksteen.organisations.models import Organisation
+    from hoeksteen.people.models import Membership, Role, User
+    from hoeksteen.practice.models import Department
+
+    slug = f"bench-{index}"
+    organisation = Organisation.objects.filter(slug=slug).first() or organisation_create(
+        name=f"Bench {index}", slug=slug, acting_user=None
+    )
+    people = {}
+    for role, kind in ((Role.VP, "internal"), (Role.COORDINATOR, "")):
+        user, _ = User.objects.get_or_create(username=f"bench-{index}-{role}")
+        Membership.objects.get_or_create(
+            organisation=organisation, user=user, role=role, defaults={"vp_kind": kind}
+        )
+        people[role] = user
+    for d in range(Department.objects.filter(organisation=organisation).count(), departments):
+        Department.objects.create(organisation=organisation, name=f"Afdeling {d:02d}")
+    return organisation, people
+
+
+def load(organisations: list[tuple[object, object]], n: int, share: float, year: int) -> None:
+    from django.db import connection, transaction
+
+    from hoeksteen.practice.models import Department, MeldingCategory
+
+    counts = [round(n * share)]
+    rest = n - counts[0]
+    others = len(organisations) - 1
+    counts += [rest // others + (1 if i < rest % others else 0) for i in range(others)]
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        ids = [organisation.pk for organisation, _ in organisations]  # type: ignore[attr-defined]
+        cursor.execute("DELETE FROM practice_melding WHERE organisation_id = ANY(%s)", [ids])
+        for (organisation, people), count in zip(organisations, counts, strict=True):
+            categories = list(
+                MeldingCategory.objects.filter(organisation=organisation).values_list(
+                    "pk", flat=True
+                )
+            )
+            departments = list(
+                Department.objects.filter(organisation=organisation).values_list("pk", flat=True)
+            )
+            vp = people["vp"].pk  # type: ignore[index]
+            # Two years of first conversations; categories skewed (the square of a
+            # uniform number favours the first ones), departments uneven, 15% without.
+            cursor.execute(
+                """
+                INSERT INTO practice_melding (
+                    organisation_id, holder_id, registered_by_id, first_contact_on, category_id,
+                    contact_kind, department_id, melder_reference, referral, outcome, notes,
+                    created_at)
+                SELECT %(organisation)s, %(vp)s, %(vp)s,
+                       %(start)s::date + floor(random() * 730)::int,
+                       (%(categories)s::bigint[])[1 + floor(power(random(), 2) * %(c)s)::int],
+                       'in_person',
+                       CASE WHEN random() < 0.15 THEN NULL
+                            ELSE (%(departments)s::bigint[])[
+                                1 + floor(power(random(), 3) * %(d)s)::int] END,
+                       '', 'none', '', '', now()
+                FROM generate_series(1, %(count)s)
+                """,
+                {
+                    "organisation": organisation.pk,  # type: ignore[attr-defined]
+                    "vp": vp,
+                    "start": dt.date(year - 1, 1, 1),
+                    "categories": categories,
+                    "c": len(categories),
+                    "departments": departments,
+                    "d": len(departments),
+                    "count": count,
+                },
+            )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE practice_melding")
+    elapsed = time.perf_counter() - started
+    say(f"loaded {n:,} meldingen for {len(organisations)} organisations in {elapsed:.1f} s")
+    say(f"  {counts[0]:,} for bench-0, {min(counts):,} to {max(counts[1:]):,} for the others")
+
+
+def medians(runs: dict[str, Callable[[], object]], repeat: int) -> dict[str, list[float]]:
+    """Each run `repeat` times, interleaved, so a busy moment of the machine hits them alike."""
+    for run in runs.values():
+        run()  # warm the caches and the plan
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeat):
+        for name, run in runs.items():
+            started = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - started)
+    return times
+
+
+def time_one(largest: tuple[object, object], year: int, repeat: int, results: Results) -> None:
+    from django.db import connection
+
+    from hoeksteen.signals import selectors
+    from hoeksteen.signals.suppression import Granularity
+
+    organisation, people = largest
+    coordinator = people["coordinator"]  # type: ignore[index]
+    today = dt.date(year + 1, 1, 15)
+    start, end = selectors.counting_window(year, today)
+    counts = selectors.melding_counts(organisation=organisation, start=start, end=end)  # type: ignore[arg-type]
+    sql, params = counts.query.sql_with_params()
+
+    def bare() -> list[tuple[object, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def report() -> selectors.SignalsReport:
+        return selectors.signals_report(
+            user=coordinator,
+            organisation=organisation,  # type: ignore[arg-type]
+            year=year,
+            granularity=Granularity.QUARTER,
+            today=today,
+        )
+
+    groups = bare()
+    counted = sum(int(row[-1]) for row in groups)  # type: ignore[call-overload]
+    say(f"report for {organisation} ({year}): {counted:,} meldingen counted, {len(groups)} groups")
+    say("  plan of the GROUP BY:")
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        for (line,) in cursor.fetchall():
+            say(f"    {line}")
+    times = medians({"bare": bare, "report": report}, repeat)
+    bare_s, report_s = median(times["bare"]), median(times["report"])
+    results.add(
+        "one_bare_group_by",
+        bare_s * 1000,
+        "ms",
+        detail=f"{counted:,} meldingen, {len(groups)} groups",
+    )
+    results.add("one_report", report_s * 1000, "ms")
+    results.add("one_report_vs_bare", report_s / bare_s, "x", ratio=report_s / bare_s, bar=BAR)
+
+
+def time_all(year: int, repeat: int, results: Results) -> None:
+    from django.db import connection
+
+    from hoeksteen.signals import selectors
+
+    today = dt.date(year + 1, 1, 15)
+    start, end = selectors.counting_window(year, today)
+    sql, params = selectors.all_melding_counts(start=start, end=end).query.sql_with_params()
+
+    def bare() -> list[tuple[object, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def every() -> object:
+        return selectors.publications_of_year(year=year, today=today)
+
+    groups = bare()
+    counted = sum(int(row[-1]) for row in groups)  # type: ignore[call-overload]
+    published = len(every())  # type: ignore[arg-type]
+    say(f"all organisations ({year}): {counted:,} meldingen, {published:,} publications")
+    times = medians({"bare": bare, "every": every}, repeat)
+    bare_s, every_s = median(times["bare"]), median(times["every"])
+    results.add(
+        "all_bare_group_by",
+        bare_s * 1000,
+        "ms",
+        detail=f"{counted:,} meldingen, {len(groups):,} groups",
+    )
+    results.add("all_publications", every_s * 1000, "ms", detail=f"{published:,} organisations")
+    results.add("all_report_vs_bare", every_s / bare_s, "x", ratio=every_s / bare_s, bar=BAR)
+
+
+if __name__ == "__main__":
+    main()
