@@ -9,7 +9,7 @@ export PYTHONPATH := $(CURDIR)/src
 export DJANGO_SETTINGS_MODULE := hoeksteen.settings
 export HOEKSTEEN_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint typecheck unit e2e messages makemessages install install-dev chromium clean
+.PHONY: run test lint typecheck unit e2e messages makemessages install install-dev chromium clean bench bench-data
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,18 @@ e2e: $(VENV)/.dev messages chromium tests/e2e/node_modules/axe-core/axe.min.js
 	$(BIN)/pytest -m e2e -q tests/e2e
 
 test: lint typecheck unit e2e
+
+# Benchmarks on PostgreSQL (bench/README.md): SCALE=1 (default), 10 or 100.
+# The data sets go to hk_bench_<scale> on the local server unless
+# BENCH_DATABASE_URL (for SCALE) or BENCH_DATABASE_PREFIX says otherwise.
+SCALE ?= 1
+SEED ?= 1
+bench: install messages
+	$(PY) bench/run.py --scale $(SCALE) --seed $(SEED)
+
+bench-data: install
+	$(PY) bench/generate.py --scale $(SCALE) --seed $(SEED) --if-missing \
+	  $${BENCH_DATABASE_URL:+--database-url $$BENCH_DATABASE_URL}
 
 clean:
 	rm -rf $(VENV) var/hoeksteen.sqlite3*

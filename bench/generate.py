@@ -39,9 +39,15 @@ def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=int, choices=(1, 10, 100), default=1)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--database-url", help="default: BENCH_DATABASE_URL_<scale> or hk_bench_<scale>")
-    parser.add_argument("--recreate", action="store_true", help="drop and create the database first")
-    parser.add_argument("--if-missing", action="store_true", help="exit 0 if this data set is there")
+    parser.add_argument(
+        "--database-url", help="default: BENCH_DATABASE_URL_<scale> or hk_bench_<scale>"
+    )
+    parser.add_argument(
+        "--recreate", action="store_true", help="drop and create the database first"
+    )
+    parser.add_argument(
+        "--if-missing", action="store_true", help="exit 0 if this data set is there"
+    )
     return parser.parse_args()
 
 
@@ -56,7 +62,9 @@ def admin_connection(url: str):  # type: ignore[no-untyped-def]
 def ensure_database(url: str, recreate: bool) -> None:
     connection, name = admin_connection(url)
     with connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
         if exists and recreate:
             say(f"Dropping database {name} …")
             connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
@@ -87,18 +95,20 @@ def main() -> None:
     import django
 
     django.setup()
+    from bench.datagen.build import build
     from django.core.management import call_command
     from django.db import connection
     from tqdm import tqdm
-
-    from bench.datagen.build import build
 
     connection.ensure_connection()
     pg = connection.connection
     found = existing_dataset(pg)
     if found is not None:
         if found == (args.scale, args.seed, True):
-            say(f"Data set scale {args.scale}, seed {args.seed} is already in {urlparse(url).path[1:]}.")
+            say(
+                f"Data set scale {args.scale}, seed {args.seed} is already in "
+                f"{urlparse(url).path[1:]}."
+            )
             if args.if_missing:
                 return
             sys.exit("Use --recreate to make it again.")
@@ -152,7 +162,8 @@ def reset_sequences(pg) -> None:  # type: ignore[no-untyped-def]
     with pg.cursor() as cursor:
         cursor.execute(
             """
-            SELECT table_name, column_name, pg_get_serial_sequence(quote_ident(table_name), column_name)
+            SELECT table_name, column_name,
+                   pg_get_serial_sequence(quote_ident(table_name), column_name)
             FROM information_schema.columns
             WHERE table_schema = 'public' AND column_default LIKE 'nextval%%'
                OR (table_schema = 'public' AND is_identity = 'YES')
@@ -162,7 +173,8 @@ def reset_sequences(pg) -> None:  # type: ignore[no-untyped-def]
             if sequence is None:
                 continue
             cursor.execute(
-                f'SELECT setval(%s, GREATEST((SELECT max("{column}") FROM "{table}"), 1))',
+                # Names from the catalogue, not from input.
+                f'SELECT setval(%s, GREATEST((SELECT max("{column}") FROM "{table}"), 1))',  # noqa: S608
                 [sequence],
             )
 

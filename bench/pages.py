@@ -229,7 +229,7 @@ def request(port: int, path: str, session: str | None) -> tuple[int, float]:
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def throughput(port: int, path: str, session: str, clients: int, seconds: float) -> float:
@@ -285,8 +285,15 @@ def main() -> None:
     setups: dict[int, dict[str, Any]] = {}
     for scale in scales:
         say(f"Preparing scale {scale} ({database_url(scale).rsplit('/', 1)[1]}) …")
-        out = subprocess.run(
-            [sys.executable, __file__, "--results", str(args.results), "--prepare", database_url(scale)],
+        out = subprocess.run(  # noqa: S603 - this script, our own arguments
+            [
+                sys.executable,
+                __file__,
+                "--results",
+                str(args.results),
+                "--prepare",
+                database_url(scale),
+            ],
             check=True,
             capture_output=True,
             text=True,
@@ -294,7 +301,9 @@ def main() -> None:
         setups[scale] = json.loads(out.stdout.strip().splitlines()[-1])
         say(f"  queries per page: {setups[scale]['queries']}")
 
-    servers = {s: Server(s, database_url(s), args.workers, logs / f"gunicorn-{s}.log") for s in scales}
+    servers = {
+        s: Server(s, database_url(s), args.workers, logs / f"gunicorn-{s}.log") for s in scales
+    }
     try:
         for server in servers.values():
             server.wait_ready()
@@ -357,7 +366,10 @@ def report(
             values = timings[(scale, name)]
             p50, p95 = statistics.median(values), percentile(values, 0.95)
             queries = setups[scale]["queries"][name]
-            say(f"{name:<24}{scale:>6}{p50:>9.2f}{p95:>9.2f}{rates[(scale, name)]:>8.1f}{queries:>9}")
+            say(
+                f"{name:<24}{scale:>6}{p50:>9.2f}{p95:>9.2f}"
+                f"{rates[(scale, name)]:>8.1f}{queries:>9}"
+            )
             n = len(values)
             figures[f"pages.{name}.s{scale}.p50"] = figure(p50, "ms", f"{n} sequential requests")
             figures[f"pages.{name}.s{scale}.p95"] = figure(p95, "ms", f"{n} sequential requests")
@@ -373,7 +385,8 @@ def report(
         figures[f"pages.{name}.queries"] = figure(
             counts[-1],
             "queries",
-            f"per request at scales {scales}: {counts}; bar: <= {QUERY_BAR} and equal at every scale",
+            f"per request at scales {scales}: {counts}; "
+            f"bar: <= {QUERY_BAR} and equal at every scale",
             bar=QUERY_BAR,
             holds=constant and counts[-1] <= QUERY_BAR,
         )

@@ -3,7 +3,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from hoeksteen.urls import handler400, urlpatterns as product_urlpatterns  # noqa: F401
+from hoeksteen.urls import handler400  # noqa: F401
+from hoeksteen.urls import urlpatterns as product_urlpatterns
 
 
 def floor(request: HttpRequest) -> HttpResponse:

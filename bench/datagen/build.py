@@ -18,10 +18,9 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from bench.datagen.common import ANCHOR, BENCH_ENCRYPTION_KEY, BENCH_ORG, BENCH_SLUG, Sizes
 from cryptography.fernet import Fernet
 from tqdm import tqdm
-
-from bench.datagen.common import ANCHOR, BENCH_ENCRYPTION_KEY, BENCH_ORG, BENCH_SLUG, Sizes
 
 UTC = dt.UTC
 NOW = dt.datetime.fromisoformat(ANCHOR)
@@ -78,10 +77,22 @@ class Tokens:
 
     def __init__(self, rng: random.Random) -> None:
         fernet = Fernet(BENCH_ENCRYPTION_KEY.encode())
-        words = (
-            "gesprek melding collega leidinggevende afspraak vertrouwelijk zorg overleg "
-            "ervaring situatie team verzoek advies signaal"
-        ).split()
+        words = [
+            "gesprek",
+            "melding",
+            "collega",
+            "leidinggevende",
+            "afspraak",
+            "vertrouwelijk",
+            "zorg",
+            "overleg",
+            "ervaring",
+            "situatie",
+            "team",
+            "verzoek",
+            "advies",
+            "signaal",
+        ]
 
         def text(length: int) -> str:
             return " ".join(rng.choice(words) for _ in range(length)).capitalize() + "."
@@ -129,7 +140,9 @@ class Copier:
         self.connection = connection
         self.progress = progress
 
-    def copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], total: int) -> None:
+    def copy(
+        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], total: int
+    ) -> None:
         statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
         with self.connection.cursor() as cursor, cursor.copy(statement) as copy:
             bar = self.progress(total=total, desc=table, unit=" rows")
@@ -150,7 +163,7 @@ def stamp(rng: random.Random, days_back: int) -> dt.datetime:
 
 def build(connection: Any, sizes: Sizes, seed: int, progress: Callable[..., Any]) -> list[int]:
     """Write everything but the audit rows; returns the organisation ids."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - made-up data, repeatable by design
     tokens = Tokens(rng)
     copier = Copier(connection, progress)
     orgs = _organisations(rng, sizes)
@@ -174,7 +187,12 @@ def _organisations(rng: random.Random, sizes: Sizes) -> list[Org]:
     complaints = allocate(sizes.complaints - BENCH_ORG["complaints"], vps)
     meldingen = allocate(sizes.meldingen - BENCH_ORG["meldingen"], vps)
     orgs = [
-        Org(id=1, slug=BENCH_SLUG, complaints=BENCH_ORG["complaints"], meldingen=BENCH_ORG["meldingen"])
+        Org(
+            id=1,
+            slug=BENCH_SLUG,
+            complaints=BENCH_ORG["complaints"],
+            meldingen=BENCH_ORG["meldingen"],
+        )
     ]
     for index in range(others):
         orgs.append(
@@ -196,7 +214,9 @@ def _organisations(rng: random.Random, sizes: Sizes) -> list[Org]:
         n_vps = BENCH_ORG["vps"] if index == 0 else vps[index - 1]
         n_handlers = BENCH_ORG["handlers"] if index == 0 else 2
         n_employees = BENCH_ORG["employees"] if index == 0 else 3 + n_vps // 4
-        org.vps = [(new_user(), "internal" if rng.random() < 0.8 else "external") for _ in range(n_vps)]
+        org.vps = [
+            (new_user(), "internal" if rng.random() < 0.8 else "external") for _ in range(n_vps)
+        ]
         org.handlers = {"hr": [], "management": []}
         for h in range(n_handlers):
             org.handlers["hr" if h % 2 == 0 else "management"].append(new_user())
@@ -228,7 +248,9 @@ def _people(copier: Copier, orgs: list[Org]) -> None:
                     joined,
                 )
 
-    total = sum(len(o.vps) + sum(map(len, o.handlers.values())) + 1 + len(o.employees) for o in orgs)
+    total = sum(
+        len(o.vps) + sum(map(len, o.handlers.values())) + 1 + len(o.employees) for o in orgs
+    )
     copier.copy(
         "people_user",
         [
@@ -252,7 +274,11 @@ def _people(copier: Copier, orgs: list[Org]) -> None:
         for org in orgs:
             rows: list[tuple[int, str, str, bool, str]] = []
             rows += [(uid, "vp", kind, uid % 2 == 0, "") for uid, kind in org.vps]
-            rows += [(uid, "handler", "", False, route) for route, ids in org.handlers.items() for uid in ids]
+            rows += [
+                (uid, "handler", "", False, route)
+                for route, ids in org.handlers.items()
+                for uid in ids
+            ]
             rows += [(org.coordinator, "coordinator", "", False, "")]
             rows += [(uid, "employee", "", False, "") for uid in org.employees]
             for uid, role, vp_kind, lvv, handler_kind in rows:
@@ -362,7 +388,10 @@ def _organisation_rows(copier: Copier, orgs: list[Org], rng: random.Random) -> N
         len(category_rows),
     )
     copier.copy(
-        "practice_department", ["id", "name", "organisation_id"], department_rows, len(department_rows)
+        "practice_department",
+        ["id", "name", "organisation_id"],
+        department_rows,
+        len(department_rows),
     )
     team_rows = []
     member_rows = []
@@ -372,7 +401,9 @@ def _organisation_rows(copier: Copier, orgs: list[Org], rng: random.Random) -> N
             team_rows.append((team_id, f"Team {start // 8 + 1}", org.id))
             for uid, _kind in org.vps[start : start + 8]:
                 member_rows.append((len(member_rows) + 1, org.id, team_id, uid))
-    copier.copy("organisations_vpteam", ["id", "name", "organisation_id"], team_rows, len(team_rows))
+    copier.copy(
+        "organisations_vpteam", ["id", "name", "organisation_id"], team_rows, len(team_rows)
+    )
     copier.copy(
         "organisations_vpteammember",
         ["id", "organisation_id", "team_id", "user_id"],
@@ -433,8 +464,14 @@ COMPLAINT_COLUMNS = [
 HISTORY = {
     "received": [],
     "acknowledged": [("received", "acknowledged", "acknowledge")],
-    "informal": [("received", "acknowledged", "acknowledge"), ("acknowledged", "informal", "informal")],
-    "review": [("received", "acknowledged", "acknowledge"), ("acknowledged", "review", "start_review")],
+    "informal": [
+        ("received", "acknowledged", "acknowledge"),
+        ("acknowledged", "informal", "informal"),
+    ],
+    "review": [
+        ("received", "acknowledged", "acknowledge"),
+        ("acknowledged", "review", "start_review"),
+    ],
     "investigation": [
         ("received", "acknowledged", "acknowledge"),
         ("acknowledged", "investigation", "start_investigation"),
@@ -450,7 +487,10 @@ HISTORY = {
         ("review", "decided", "decide"),
         ("decided", "closed", "close"),
     ],
-    "withdrawn": [("received", "acknowledged", "acknowledge"), ("acknowledged", "withdrawn", "withdraw")],
+    "withdrawn": [
+        ("received", "acknowledged", "acknowledge"),
+        ("acknowledged", "withdrawn", "withdraw"),
+    ],
 }
 
 
@@ -513,7 +553,9 @@ def _complaints(copier: Copier, orgs: list[Org], rng: random.Random, tokens: Tok
                     "founded" if decided else "",
                     rng.choice(tokens.long) if decided else "",
                     rng.choice(tokens.short) if decided else "",
-                    "decided" if state == "closed" else ("withdrawn" if state == "withdrawn" else ""),
+                    "decided"
+                    if state == "closed"
+                    else ("withdrawn" if state == "withdrawn" else ""),
                     rng.choice(tokens.short) if state == "withdrawn" else "",
                     received,
                     acknowledged,
@@ -534,9 +576,22 @@ def _complaints(copier: Copier, orgs: list[Org], rng: random.Random, tokens: Tok
                     vp,
                 )
                 at = received
-                for from_state, to_state, transition in [("", "received", "submit"), *HISTORY[state]]:
+                for from_state, to_state, transition in [
+                    ("", "received", "submit"),
+                    *HISTORY[state],
+                ]:
                     history.append(
-                        (len(history) + 1, from_state, to_state, transition, at, "", handler, cid, org.id)
+                        (
+                            len(history) + 1,
+                            from_state,
+                            to_state,
+                            transition,
+                            at,
+                            "",
+                            handler,
+                            cid,
+                            org.id,
+                        )
                     )
                     at += 5 * day
                 for m in range(rng.choice((0, 1, 2, 3))):
@@ -553,10 +608,22 @@ def _complaints(copier: Copier, orgs: list[Org], rng: random.Random, tokens: Tok
                         )
                     )
 
-    copier.copy("complaints_complaint", COMPLAINT_COLUMNS, complaints(), sum(o.complaints for o in orgs))
+    copier.copy(
+        "complaints_complaint", COMPLAINT_COLUMNS, complaints(), sum(o.complaints for o in orgs)
+    )
     copier.copy(
         "complaints_statuschange",
-        ["id", "from_state", "to_state", "transition", "at", "note", "actor_id", "complaint_id", "organisation_id"],
+        [
+            "id",
+            "from_state",
+            "to_state",
+            "transition",
+            "at",
+            "note",
+            "actor_id",
+            "complaint_id",
+            "organisation_id",
+        ],
         history,
         len(history),
     )
@@ -583,7 +650,9 @@ def _meldingen(copier: Copier, orgs: list[Org], rng: random.Random, tokens: Toke
                 holder = rng.choice(org.vps)[0]
                 first = TODAY - dt.timedelta(days=rng.randrange(1000))
                 created = dt.datetime.combine(first, dt.time(10, 0), UTC)
-                closed = first + dt.timedelta(days=rng.randrange(1, 90)) if rng.random() < 0.7 else None
+                closed = (
+                    first + dt.timedelta(days=rng.randrange(1, 90)) if rng.random() < 0.7 else None
+                )
                 if closed is not None and closed > TODAY:
                     closed = None
                 explained = created if rng.random() < 0.8 else None
@@ -617,7 +686,9 @@ def _meldingen(copier: Copier, orgs: list[Org], rng: random.Random, tokens: Toke
                             created,
                             confirmed,
                             "letter" if confirmed else "",
-                            confirmed + dt.timedelta(days=30) if confirmed and rng.random() < 0.1 else None,
+                            confirmed + dt.timedelta(days=30)
+                            if confirmed and rng.random() < 0.1
+                            else None,
                             org.id,
                             mid,
                         )
@@ -692,17 +763,48 @@ def _quality(copier: Copier, orgs: list[Org], rng: random.Random, tokens: Tokens
             if uid % 2 == 0:
                 registered = TODAY - dt.timedelta(days=rng.randrange(1000))
                 registrations.append(
-                    (len(registrations) + 1, registered, registered + dt.timedelta(days=4 * 365), NOW, org.id, uid)
+                    (
+                        len(registrations) + 1,
+                        registered,
+                        registered + dt.timedelta(days=4 * 365),
+                        NOW,
+                        org.id,
+                        uid,
+                    )
                 )
             scheduled = TODAY - dt.timedelta(days=rng.randrange(-60, 200))
             held = scheduled if scheduled < TODAY and rng.random() < 0.7 else None
             text = rng.choice(tokens.short) if held else ""
             conversations.append(
-                (len(conversations) + 1, TODAY.year, scheduled, held, text, text, text, text, text, text, NOW, NOW, org.id, uid)
+                (
+                    len(conversations) + 1,
+                    TODAY.year,
+                    scheduled,
+                    held,
+                    text,
+                    text,
+                    text,
+                    text,
+                    text,
+                    text,
+                    NOW,
+                    NOW,
+                    org.id,
+                    uid,
+                )
             )
     copier.copy(
         "quality_trainingrecord",
-        ["id", "kind", "hours", "attended_on", "description", "created_at", "organisation_id", "vp_id"],
+        [
+            "id",
+            "kind",
+            "hours",
+            "attended_on",
+            "description",
+            "created_at",
+            "organisation_id",
+            "vp_id",
+        ],
         records,
         len(records),
     )

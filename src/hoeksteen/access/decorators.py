@@ -29,6 +29,7 @@ def member_view(*roles: str) -> Callable[[View], View]:
         def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
             organisation = policy.organisation_for(request.user, slug)
             user_roles = policy.roles_in(request.user, organisation)
+            policy.remember_roles(request.user, organisation, user_roles)
             if roles and not user_roles.intersection(roles):
                 raise Http404
             request.organisation = organisation  # type: ignore[attr-defined]

@@ -89,7 +89,20 @@ def roles_in(user: AnyUser, organisation: Organisation) -> set[str]:
     )
 
 
+# member_view reads the user's roles once per request and leaves them on the
+# request's user object, so the selectors' own role checks cost no query.
+_REMEMBERED_ROLES = "_hoeksteen_roles_this_request"
+
+
+def remember_roles(user: AnyUser, organisation: Organisation, roles: set[str]) -> None:
+    if isinstance(user, User):
+        setattr(user, _REMEMBERED_ROLES, (organisation.pk, frozenset(roles)))
+
+
 def has_role(user: AnyUser, organisation: Organisation, *roles: str) -> bool:
+    remembered = getattr(user, _REMEMBERED_ROLES, None)
+    if remembered is not None and remembered[0] == organisation.pk and user.is_active:
+        return not remembered[1].isdisjoint(roles)
     return active_memberships(user).filter(organisation=organisation, role__in=roles).exists()
 
 
