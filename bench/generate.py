@@ -152,9 +152,11 @@ def generate_audit_rows(pg, organisation_ids: list[int], rows: int, seed: int, p
         )
         return
     say(f"Audit: {rows:,} hash-chained rows …")
+    bar = progress(total=rows, desc="audit_auditentry", unit=" rows")
     audit.generate_audit(
-        pg, organisation_ids=organisation_ids, rows=rows, seed=seed, progress=progress
+        pg, organisation_ids=organisation_ids, rows=rows, seed=seed, progress=bar.update
     )
+    bar.close()
 
 
 def reset_sequences(pg) -> None:  # type: ignore[no-untyped-def]

@@ -83,6 +83,17 @@ def organisation_ids_with_role(user: AnyUser, *roles: str) -> QuerySet[Membershi
     return memberships.values_list("organisation_id", flat=True)  # type: ignore[return-value]
 
 
+def memberships_with_organisations(user: AnyUser) -> list[Membership]:
+    """The user's active memberships, each with its organisation."""
+    return list(active_memberships(user).select_related("organisation"))
+
+
+def organisations_of(memberships: Iterable[Membership]) -> list[Organisation]:
+    """The organisations of these memberships, once each, by name."""
+    unique = {m.organisation_id: m.organisation for m in memberships}
+    return sorted(unique.values(), key=lambda o: (o.name, o.pk))
+
+
 def roles_in(user: AnyUser, organisation: Organisation) -> set[str]:
     return set(
         active_memberships(user).filter(organisation=organisation).values_list("role", flat=True)

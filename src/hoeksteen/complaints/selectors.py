@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Collection
 from typing import TypeVar
 
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -73,6 +74,66 @@ def complaints_supported_by(*, user: User, organisation: Organisation) -> QueryS
         organisation=organisation,
         supporters__supporter=user,
         supporters__ended_at__isnull=True,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class CaseLists:
+    """What the complaints page lists for one user in one organisation."""
+
+    handled: Page[Complaint]  # a page of the cases the user handles or investigates
+    overdue: int  # of all those cases, not only this page
+    filed: list[Complaint]
+    about_me: list[Complaint]
+    supporting: list[Complaint]
+
+
+class _CountedPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator told its count, so it does not count again."""
+
+    def __init__(self, items: QuerySet[Complaint], per_page: int, count: int) -> None:
+        super().__init__(items, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self._known_count
+
+
+def case_lists(
+    *, user: User, organisation: Organisation, now: dt.datetime, page: str | None, per_page: int
+) -> CaseLists:
+    """The lists of the complaints page in four queries whatever their length:
+    the handled cases' count and overdue count, one page of them, and the
+    (few) cases the user filed, is the subject of, or supports. The access
+    rule is built once (complaints_visible_to) and narrowed for each."""
+    visible = complaints_visible_to(user).filter(organisation=organisation)
+    handled = (
+        visible.filter(Q(handler=user) | Q(committee_member=user))
+        .select_related("subject_vp")
+        # Open cases (no closed_at) first on every database: PostgreSQL sorts
+        # NULL last in ascending order, SQLite first.
+        .order_by(F("closed_at").asc(nulls_first=True), "decision_due_at", "id")
+    )
+    counts = handled.aggregate(total=Count("id"), overdue=Count("id", filter=overdue(now)))
+    supporting = SupportAssignment.objects.filter(
+        complaint_id=OuterRef("pk"), supporter=user, ended_at__isnull=True
+    )
+    others = list(
+        visible.filter(
+            Q(complainant=user)
+            | Q(subject_vp=user, vp_informed_at__isnull=False)
+            | Exists(supporting)
+        )
+        .annotate(supported=Exists(supporting))
+        .order_by("received_at", "id")
+    )
+    return CaseLists(
+        handled=_CountedPaginator(handled, per_page, counts["total"]).get_page(page),
+        overdue=counts["overdue"],
+        filed=[c for c in others if c.complainant_id == user.pk],
+        about_me=[c for c in others if c.subject_vp_id == user.pk and c.vp_informed_at is not None],
+        supporting=[c for c in others if c.supported],
     )
 
 

@@ -20,7 +20,7 @@ from hoeksteen.complaints.views.intake import receipt_uids
 from hoeksteen.complaints.views.steps import STEPS, available
 from hoeksteen.complaints.workflow import State
 from hoeksteen.core import clock
-from hoeksteen.core.paging import page_of
+from hoeksteen.core.paging import PAGE_PARAMETER
 from hoeksteen.core.pdf import pdf_response_headers
 from hoeksteen.people.models import User
 
@@ -41,9 +41,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
     user = _viewer(request)
     assert user is not None
     now = clock.now()
-    page = page_of(
-        request,
-        selectors.complaints_handled_by(user=user, organisation=organisation),
+    lists = selectors.case_lists(
+        user=user,
+        organisation=organisation,
+        now=now,
+        page=request.GET.get(PAGE_PARAMETER),
         per_page=CASES_PER_PAGE,
     )
     return render(
@@ -51,14 +53,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "complaints/list.html",
         {
             "organisation": organisation,
-            "page": page,
-            "handled": [(c, selectors.term_statuses(c, now=now)) for c in page],
-            "filed": selectors.complaints_filed_by(user=user, organisation=organisation),
-            "about_me": selectors.complaints_about(user=user, organisation=organisation),
-            "supporting": selectors.complaints_supported_by(user=user, organisation=organisation),
-            "overdue": selectors.overdue_for_handler(
-                user=user, organisation=organisation, now=now
-            ).count(),
+            "page": lists.handled,
+            "handled": [(c, selectors.term_statuses(c, now=now)) for c in lists.handled],
+            "filed": lists.filed,
+            "about_me": lists.about_me,
+            "supporting": lists.supporting,
+            "overdue": lists.overdue,
         },
     )
 
