@@ -135,9 +135,12 @@ def test_it_pages_the_vps_log_and_counts_consents_in_the_list_query(
     _meldingen(acme, subject_vp, MELDINGEN_PER_PAGE + 5, consents=1)
     assert _queries(client, "/o/acme/praktijk/") == few
     first = client.get("/o/acme/praktijk/").content.decode()
-    assert first.count('href="/o/acme/praktijk/') - first.count(
-        'href="/o/acme/praktijk/nieuw/'
-    ) - first.count('href="/o/acme/praktijk/folder/') == MELDINGEN_PER_PAGE
+    assert (
+        first.count('href="/o/acme/praktijk/')
+        - first.count('href="/o/acme/praktijk/nieuw/')
+        - first.count('href="/o/acme/praktijk/folder/')
+        == MELDINGEN_PER_PAGE
+    )
     assert "Page 1 of 2" in first
 
 

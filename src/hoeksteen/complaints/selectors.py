@@ -88,6 +88,10 @@ class CaseLists:
     supporting: list[Complaint]
 
 
+def _encrypted_fields(model: type[models.Model]) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if getattr(f, "encrypted", False)]
+
+
 class _CountedPaginator(Paginator):  # type: ignore[type-arg]
     """A paginator told its count, so it does not count again."""
 
@@ -96,7 +100,7 @@ class _CountedPaginator(Paginator):  # type: ignore[type-arg]
         self._known_count = count
 
     @property
-    def count(self) -> int:  # type: ignore[override]
+    def count(self) -> int:
         return self._known_count
 
 
@@ -107,7 +111,12 @@ def case_lists(
     the handled cases' count and overdue count, one page of them, and the
     (few) cases the user filed, is the subject of, or supports. The access
     rule is built once (complaints_visible_to) and narrowed for each."""
-    visible = complaints_visible_to(user).filter(organisation=organisation)
+    # A list shows no text of a complaint: leave its ciphertext unread.
+    visible = (
+        complaints_visible_to(user)
+        .filter(organisation=organisation)
+        .defer(*_encrypted_fields(Complaint))
+    )
     handled = (
         visible.filter(Q(handler=user) | Q(committee_member=user))
         .select_related("subject_vp")

@@ -16,6 +16,7 @@ def my_meldingen(*, user: User, organisation: Organisation) -> QuerySet[Melding]
         policy.visible_to(user, Melding)
         .filter(organisation=organisation)
         .select_related("category", "department")
+        .defer("notes")  # the log shows the reference, never the notes
         .annotate(consent_count=Count("consents"))
         # Open meldingen (no closed_on) first on every database.
         .order_by(F("closed_on").asc(nulls_first=True), "-first_contact_on", "-id")
