@@ -12,7 +12,8 @@
    which the README and docs/performance.md link to.
 
 Every script gets `--results bench/results/fragments` (emptied first).
-BENCH_DATABASE_URL overrides the database of --scale; BENCH_DATABASE_URL_<n>
+BENCH_REQUESTS sets the page benchmark's timed requests per page and scale
+(default 200). BENCH_DATABASE_URL overrides the database of --scale; BENCH_DATABASE_URL_<n>
 any one scale's; BENCH_DATABASE_PREFIX the default names (hk_bench_<n>).
 """
 
@@ -81,6 +82,8 @@ def main() -> None:
         if code:
             sys.exit(f"Generating scale {scale} failed.")
     pages = ["--scales", ",".join(map(str, scales))]
+    if os.environ.get("BENCH_REQUESTS"):  # fewer timed requests on a busy machine
+        pages += ["--requests", os.environ["BENCH_REQUESTS"]]
     if run(python, "bench/pages.py", "--results", str(fragments), *pages, env=env):
         failed.append("pages")
     job_env = {**env, "DATABASE_URL": database_url(args.scale)}
