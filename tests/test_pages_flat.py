@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from hoeksteen.complaints.models import Complaint
+from hoeksteen.complaints.models import Complaint, SupportAssignment
 from hoeksteen.complaints.views.case import CASES_PER_PAGE
 from hoeksteen.organisations.models import Organisation
 from hoeksteen.people.models import User
@@ -176,3 +176,37 @@ def test_it_keeps_the_dashboard_within_fifteen_queries(
     for _ in range(1 + extra):
         _vp_with_training(acme)
     assert _queries(login_as(coordinator), "/o/acme/kwaliteit/") <= 15
+
+
+def _section(page: str, heading: str) -> list[str]:
+    """The references listed under one h2 of the complaints page."""
+    start = page.index(f">{heading}</h2>")
+    end = page.find("<h2", start)
+    return _references(page[start : end if end != -1 else len(page)])
+
+
+def test_it_lists_filed_about_me_and_supported_cases_each_in_their_own_section(
+    login_as: Callable[[User], Client],
+    acme: Organisation,
+    hr_handler: User,
+    subject_vp: User,
+    complainant: User,
+    supporter: User,
+) -> None:
+    filed, informed, uninformed = _complaints(acme, hr_handler, subject_vp, 3)
+    Complaint.objects.filter(pk=filed.pk).update(complainant=complainant)
+    Complaint.objects.filter(pk=informed.pk).update(vp_informed_at=timezone.now())
+    SupportAssignment.objects.create(
+        organisation=acme,
+        complaint=informed,
+        supporter=supporter,
+        kind="colleague",
+        named_at=timezone.now(),
+    )
+    as_complainant = login_as(complainant).get("/o/acme/klachten/").content.decode()
+    assert _section(as_complainant, "Complaints you filed") == [filed.reference]
+    as_vp = login_as(subject_vp).get("/o/acme/klachten/").content.decode()
+    assert _section(as_vp, "Complaints about you") == [informed.reference]
+    assert uninformed.reference not in as_vp
+    as_supporter = login_as(supporter).get("/o/acme/klachten/").content.decode()
+    assert _section(as_supporter, "Complaints in which you support a VP") == [informed.reference]

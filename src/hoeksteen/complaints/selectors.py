@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
 from hoeksteen.access.complaint_rules import (
@@ -125,25 +125,30 @@ def case_lists(
         .order_by(F("closed_at").asc(nulls_first=True), "decision_due_at", "id")
     )
     counts = handled.aggregate(total=Count("id"), overdue=Count("id", filter=overdue(now)))
-    supporting = SupportAssignment.objects.filter(
-        complaint_id=OuterRef("pk"), supporter=user, ended_at__isnull=True
+    # One query in three arms, each on an index of its own (complainant,
+    # subject VP, the support assignments of this supporter): an OR of them
+    # would filter every complaint of the organisation instead.
+    supported_ids = SupportAssignment.objects.filter(supporter=user, ended_at__isnull=True).values(
+        "complaint_id"
     )
-    others = list(
-        visible.filter(
-            Q(complainant=user)
-            | Q(subject_vp=user, vp_informed_at__isnull=False)
-            | Exists(supporting)
-        )
-        .annotate(supported=Exists(supporting))
-        .order_by("received_at", "id")
-    )
+    arms = [
+        visible.filter(complainant=user).annotate(arm=Value(_FILED)),
+        visible.filter(subject_vp=user, vp_informed_at__isnull=False).annotate(
+            arm=Value(_ABOUT_ME)
+        ),
+        visible.filter(pk__in=supported_ids).annotate(arm=Value(_SUPPORTING)),
+    ]
+    rows = list(arms[0].union(*arms[1:], all=True).order_by("received_at", "id"))
     return CaseLists(
         handled=_CountedPaginator(handled, per_page, counts["total"]).get_page(page),
         overdue=counts["overdue"],
-        filed=[c for c in others if c.complainant_id == user.pk],
-        about_me=[c for c in others if c.subject_vp_id == user.pk and c.vp_informed_at is not None],
-        supporting=[c for c in others if c.supported],
+        filed=[c for c in rows if c.arm == _FILED],
+        about_me=[c for c in rows if c.arm == _ABOUT_ME],
+        supporting=[c for c in rows if c.arm == _SUPPORTING],
     )
+
+
+_FILED, _ABOUT_ME, _SUPPORTING = 1, 2, 3
 
 
 def complaint_open_for(
