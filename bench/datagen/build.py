@@ -98,7 +98,12 @@ class Tokens:
             return " ".join(rng.choice(words) for _ in range(length)).capitalize() + "."
 
         def encrypt(value: str) -> str:
-            return "enc1:" + fernet.encrypt(value.encode()).decode()
+            # A seeded IV and a fixed time make the ciphertext repeatable too
+            # (Fernet's public encrypt draws both from the system).
+            token = fernet._encrypt_from_parts(
+                value.encode(), int(NOW.timestamp()), rng.randbytes(16)
+            )
+            return "enc1:" + token.decode()
 
         self.long = [encrypt(text(60)) for _ in range(16)]
         self.short = [encrypt(text(8)) for _ in range(16)]
