@@ -6,7 +6,7 @@
    (1; 1 and 10; or 1, 10 and 100 — the small ones take seconds);
 2. bench/pages.py over those scales;
 3. each job benchmark that exists (intake, signals, audit_verify, purge)
-   against the database of --scale, as DATABASE_URL;
+   against the database of --scale, as DATABASE_URL, with --scale and --results;
 4. bench/report.py: bench/results/latest.json and latest.md, exit 1 if a bar
    does not hold. A full run (--scale 100) is also kept as full-run.json/.md,
    which the README and docs/performance.md link to.
@@ -92,7 +92,8 @@ def main() -> None:
         if not path.exists():
             say(f"bench/{script}.py is not there yet: skipped.")
             continue
-        if run(python, f"bench/{script}.py", "--results", str(fragments), env=job_env):
+        job = [f"bench/{script}.py", "--scale", str(args.scale), "--results", str(fragments)]
+        if run(python, *job, env=job_env):
             failed.append(script)
     code = run(
         python, "bench/report.py", "--fragments", str(fragments), "--out", str(results), env=env
