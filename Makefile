@@ -9,7 +9,7 @@ export PYTHONPATH := $(CURDIR)/src
 export DJANGO_SETTINGS_MODULE := hoeksteen.settings
 export HOEKSTEEN_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint typecheck unit e2e audit load messages makemessages install install-dev chromium clean
+.PHONY: run test lint typecheck unit e2e audit load bench bench-data messages makemessages install install-dev chromium clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -87,6 +87,18 @@ LOAD_SECONDS ?= 300
 LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hoeksteen_load
 load: install messages
 	$(PY) bench/load.py --seconds $(LOAD_SECONDS) --database-url $(LOAD_DATABASE_URL)
+
+# Benchmarks on PostgreSQL (bench/README.md): SCALE=1 (default), 10 or 100.
+# The data sets go to hk_bench_<scale> on the local server unless
+# BENCH_DATABASE_URL (for SCALE) or BENCH_DATABASE_PREFIX says otherwise.
+SCALE ?= 1
+SEED ?= 1
+bench: install messages
+	$(PY) bench/run.py --scale $(SCALE) --seed $(SEED)
+
+bench-data: install
+	$(PY) bench/generate.py --scale $(SCALE) --seed $(SEED) --if-missing \
+	  $${BENCH_DATABASE_URL:+--database-url $$BENCH_DATABASE_URL}
 
 clean:
 	rm -rf $(VENV) var/hoeksteen.sqlite3*

@@ -95,6 +95,11 @@ def _support_assignments(user: User) -> QuerySet[SupportAssignment]:
     )
 
 
+# Set by complaints.selectors.complaint_open_for on the complaint it reads:
+# whether the case has an active support person at all.
+ACTIVE_SUPPORT_FLAG = "has_active_support"
+
+
 def case_roles(
     user: User | None, complaint: Complaint, *, receipt_uids: Collection[str] = ()
 ) -> frozenset[CaseRole]:
@@ -112,9 +117,12 @@ def case_roles(
         roles.add(CaseRole.COMPLAINANT)
     if complaint.subject_vp_id == user.pk and complaint.vp_informed_at is not None:
         roles.add(CaseRole.SUBJECT_VP)
-    if SupportAssignment.objects.filter(
-        complaint=complaint, supporter=user, ended_at__isnull=True
-    ).exists():
+    if (
+        getattr(complaint, ACTIVE_SUPPORT_FLAG, True)
+        and SupportAssignment.objects.filter(
+            complaint=complaint, supporter=user, ended_at__isnull=True
+        ).exists()
+    ):
         roles.add(CaseRole.SUPPORTER)
     return frozenset(roles)
 

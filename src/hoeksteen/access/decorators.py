@@ -27,8 +27,17 @@ def member_view(*roles: str) -> Callable[[View], View]:
         @login_required
         @functools.wraps(view)
         def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
-            organisation = policy.organisation_for(request.user, slug)
-            user_roles = policy.roles_in(request.user, organisation)
+            # One query answers the organisation, the roles in it and, for
+            # the navigation, every organisation the user belongs to.
+            memberships = policy.memberships_with_organisations(request.user)
+            organisation = next(
+                (m.organisation for m in memberships if m.organisation.slug == slug), None
+            )
+            if organisation is None:
+                raise Http404
+            user_roles = {m.role for m in memberships if m.organisation_id == organisation.pk}
+            policy.remember_roles(request.user, organisation, user_roles)
+            request.my_organisations = policy.organisations_of(memberships)  # type: ignore[attr-defined]
             if roles and not user_roles.intersection(roles):
                 raise Http404
             request.organisation = organisation  # type: ignore[attr-defined]

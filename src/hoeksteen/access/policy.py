@@ -83,13 +83,37 @@ def organisation_ids_with_role(user: AnyUser, *roles: str) -> QuerySet[Membershi
     return memberships.values_list("organisation_id", flat=True)  # type: ignore[return-value]
 
 
+def memberships_with_organisations(user: AnyUser) -> list[Membership]:
+    """The user's active memberships, each with its organisation."""
+    return list(active_memberships(user).select_related("organisation"))
+
+
+def organisations_of(memberships: Iterable[Membership]) -> list[Organisation]:
+    """The organisations of these memberships, once each, by name."""
+    unique = {m.organisation_id: m.organisation for m in memberships}
+    return sorted(unique.values(), key=lambda o: (o.name, o.pk))
+
+
 def roles_in(user: AnyUser, organisation: Organisation) -> set[str]:
     return set(
         active_memberships(user).filter(organisation=organisation).values_list("role", flat=True)
     )
 
 
+# member_view reads the user's roles once per request and leaves them on the
+# request's user object, so the selectors' own role checks cost no query.
+_REMEMBERED_ROLES = "_hoeksteen_roles_this_request"
+
+
+def remember_roles(user: AnyUser, organisation: Organisation, roles: set[str]) -> None:
+    if isinstance(user, User):
+        setattr(user, _REMEMBERED_ROLES, (organisation.pk, frozenset(roles)))
+
+
 def has_role(user: AnyUser, organisation: Organisation, *roles: str) -> bool:
+    remembered = getattr(user, _REMEMBERED_ROLES, None)
+    if remembered is not None and remembered[0] == organisation.pk and user.is_active:
+        return not remembered[1].isdisjoint(roles)
     return active_memberships(user).filter(organisation=organisation, role__in=roles).exists()
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Collection
+from typing import TypeVar
 
-from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
 from hoeksteen.access.complaint_rules import (
+    ACTIVE_SUPPORT_FLAG,
     CaseRole,
     case_attachments,
     case_hearings,
@@ -32,12 +35,15 @@ from hoeksteen.complaints.models import (
     Message,
     RecoveryMeasure,
     Reflection,
+    ReviewAnswer,
     SupportAssignment,
     VPResponse,
 )
 from hoeksteen.complaints.workflow import OPEN_STATES, State
 from hoeksteen.organisations.models import Organisation
 from hoeksteen.people.models import User
+
+_Row = TypeVar("_Row", bound=models.Model)
 
 
 def complaints_handled_by(*, user: User, organisation: Organisation) -> QuerySet[Complaint]:
@@ -46,7 +52,9 @@ def complaints_handled_by(*, user: User, organisation: Organisation) -> QuerySet
         complaints_visible_to(user)
         .filter(Q(handler=user) | Q(committee_member=user), organisation=organisation)
         .select_related("subject_vp")
-        .order_by("closed_at", "decision_due_at", "id")
+        # Open cases (no closed_at) first on every database: PostgreSQL sorts
+        # NULL last in ascending order, SQLite first.
+        .order_by(F("closed_at").asc(nulls_first=True), "decision_due_at", "id")
     )
 
 
@@ -69,10 +77,84 @@ def complaints_supported_by(*, user: User, organisation: Organisation) -> QueryS
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class CaseLists:
+    """What the complaints page lists for one user in one organisation."""
+
+    handled: Page[Complaint]  # a page of the cases the user handles or investigates
+    overdue: int  # of all those cases, not only this page
+    filed: list[Complaint]
+    about_me: list[Complaint]
+    supporting: list[Complaint]
+
+
+def _encrypted_fields(model: type[models.Model]) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if getattr(f, "encrypted", False)]
+
+
+class _CountedPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator told its count, so it does not count again."""
+
+    def __init__(self, items: QuerySet[Complaint], per_page: int, count: int) -> None:
+        super().__init__(items, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
+
+
+def case_lists(
+    *, user: User, organisation: Organisation, now: dt.datetime, page: str | None, per_page: int
+) -> CaseLists:
+    """The lists of the complaints page in four queries whatever their length:
+    the handled cases' count and overdue count, one page of them, and the
+    (few) cases the user filed, is the subject of, or supports. The access
+    rule is built once (complaints_visible_to) and narrowed for each."""
+    # A list shows no text of a complaint: leave its ciphertext unread.
+    visible = (
+        complaints_visible_to(user)
+        .filter(organisation=organisation)
+        .defer(*_encrypted_fields(Complaint))
+    )
+    handled = (
+        visible.filter(Q(handler=user) | Q(committee_member=user))
+        .select_related("subject_vp")
+        # Open cases (no closed_at) first on every database: PostgreSQL sorts
+        # NULL last in ascending order, SQLite first.
+        .order_by(F("closed_at").asc(nulls_first=True), "decision_due_at", "id")
+    )
+    counts = handled.aggregate(total=Count("id"), overdue=Count("id", filter=overdue(now)))
+    # One query in three arms, each on an index of its own (complainant,
+    # subject VP, the support assignments of this supporter): an OR of them
+    # would filter every complaint of the organisation instead.
+    supported_ids = SupportAssignment.objects.filter(supporter=user, ended_at__isnull=True).values(
+        "complaint_id"
+    )
+    arms = [
+        visible.filter(complainant=user).annotate(arm=Value(_FILED)),
+        visible.filter(subject_vp=user, vp_informed_at__isnull=False).annotate(
+            arm=Value(_ABOUT_ME)
+        ),
+        visible.filter(pk__in=supported_ids).annotate(arm=Value(_SUPPORTING)),
+    ]
+    rows = list(arms[0].union(*arms[1:], all=True).order_by("received_at", "id"))
+    return CaseLists(
+        handled=_CountedPaginator(handled, per_page, counts["total"]).get_page(page),
+        overdue=counts["overdue"],
+        filed=[c for c in rows if c.arm == _FILED],
+        about_me=[c for c in rows if c.arm == _ABOUT_ME],
+        supporting=[c for c in rows if c.arm == _SUPPORTING],
+    )
+
+
+_FILED, _ABOUT_ME, _SUPPORTING = 1, 2, 3
+
+
 def complaint_open_for(
     *,
     user: User | None,
-    organisation: Organisation,
+    slug: str,
     uid: str,
     receipt_uids: Collection[str] = (),
 ) -> tuple[Complaint, frozenset[CaseRole]]:
@@ -81,8 +163,10 @@ def complaint_open_for(
     Reading a case is recorded in the audit trail.
     """
     complaint = (
-        Complaint.objects.filter(organisation=organisation, uid=uid)
+        # The organisation comes with the complaint: one query for both.
+        Complaint.objects.filter(organisation__slug=slug, uid=uid)
         .select_related("organisation", "subject_vp", "handler", "committee_member", "complainant")
+        .annotate(**_parts_present())
         .first()
     )
     if complaint is None:
@@ -90,15 +174,46 @@ def complaint_open_for(
     roles = case_roles(user, complaint, receipt_uids=receipt_uids)
     if not roles:
         raise Http404
-    with transaction.atomic():
-        audit_record(
-            actor=user,
-            organisation_id=complaint.organisation_id,
-            action="complaint.viewed",
-            target=complaint,
-            detail={"as": ",".join(sorted(roles))},
-        )
+    # audit_record runs in a transaction of its own.
+    audit_record(
+        actor=user,
+        organisation_id=complaint.organisation_id,
+        action="complaint.viewed",
+        target=complaint,
+        detail={"as": ",".join(sorted(roles))},
+    )
     return complaint, roles
+
+
+# The parts of a case file that a case page lists. complaint_open_for reads
+# with the complaint whether each has any row at all, so case_file skips the
+# query of an empty part: a case page costs the same few queries whatever the
+# state of the case.
+_PARTS: dict[str, type[models.Model]] = {
+    "letters": Letter,
+    "attachments": Attachment,
+    "messages": Message,
+    "responses": VPResponse,
+    "hearings": Hearing,
+    "measures": RecoveryMeasure,
+    "review_answers": ReviewAnswer,
+}
+
+
+def _parts_present() -> dict[str, Exists]:
+    present = {
+        f"has_{name}": Exists(model.objects.filter(complaint=OuterRef("pk")))  # type: ignore[attr-defined]
+        for name, model in _PARTS.items()
+    }
+    present[ACTIVE_SUPPORT_FLAG] = Exists(
+        SupportAssignment.objects.filter(complaint=OuterRef("pk"), ended_at__isnull=True)
+    )
+    return present
+
+
+def _has(complaint: Complaint, part: str) -> bool:
+    """False only when complaint_open_for found no row of `part`."""
+    return bool(getattr(complaint, f"has_{part}", True))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -149,6 +264,7 @@ class CaseFile:
     responses: QuerySet[VPResponse]
     hearings: QuerySet[Hearing]
     measures: QuerySet[RecoveryMeasure]
+    review_answers: QuerySet[ReviewAnswer]
     supporters: QuerySet[SupportAssignment]
     reflection: Reflection | None
 
@@ -177,18 +293,30 @@ def case_file(complaint: Complaint, roles: frozenset[CaseRole], *, user: User | 
     supporters = SupportAssignment.objects.filter(complaint=complaint, ended_at__isnull=True)
     if not roles & {CaseRole.HANDLER, CaseRole.INVESTIGATOR, CaseRole.SUBJECT_VP}:
         supporters = supporters.filter(supporter=user) if user else supporters.none()
+    if not getattr(complaint, ACTIVE_SUPPORT_FLAG, True):
+        supporters = supporters.none()
+    review_answers = ReviewAnswer.objects.filter(complaint=complaint)
+    if not roles & {CaseRole.HANDLER, CaseRole.INVESTIGATOR} or not _has(
+        complaint, "review_answers"
+    ):
+        review_answers = review_answers.none()
     return CaseFile(
         complaint=complaint,
         roles=roles,
-        letters=case_letters(complaint, roles, user),
-        attachments=case_attachments(complaint, roles, user),
-        messages=case_messages(complaint, roles, user),
-        responses=case_vp_responses(complaint, roles, user),
-        hearings=case_hearings(complaint, roles, user),
-        measures=case_measures(complaint, roles, user),
+        letters=_if_any(complaint, "letters", case_letters(complaint, roles, user)),
+        attachments=_if_any(complaint, "attachments", case_attachments(complaint, roles, user)),
+        messages=_if_any(complaint, "messages", case_messages(complaint, roles, user)),
+        responses=_if_any(complaint, "responses", case_vp_responses(complaint, roles, user)),
+        hearings=_if_any(complaint, "hearings", case_hearings(complaint, roles, user)),
+        measures=_if_any(complaint, "measures", case_measures(complaint, roles, user)),
+        review_answers=review_answers,
         supporters=supporters.select_related("supporter"),
         reflection=reflection,
     )
+
+
+def _if_any(complaint: Complaint, part: str, rows: QuerySet[_Row]) -> QuerySet[_Row]:
+    return rows if _has(complaint, part) else rows.none()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -214,12 +342,16 @@ def coordinator_counts(
     *, user: User, organisation: Organisation, now: dt.datetime
 ) -> CoordinatorCounts:
     """Numbers only — never a name, a category or a link."""
-    counted = complaints_counted_for(user, organisation)
-    open_cases = counted.filter(state__in=OPEN_STATES)
+    open_state = Q(state__in=OPEN_STATES)
+    counts = complaints_counted_for(user, organisation).aggregate(
+        open=Count("id", filter=open_state),
+        overdue=Count("id", filter=overdue(now)),
+        waiting=Count("id", filter=open_state & Q(needs_external_handler=True)),
+    )
     return CoordinatorCounts(
-        open=open_cases.count(),
-        overdue=counted.filter(overdue(now)).count(),
-        waiting_for_external_handler=open_cases.filter(needs_external_handler=True).count(),
+        open=counts["open"],
+        overdue=counts["overdue"],
+        waiting_for_external_handler=counts["waiting"],
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, QuerySet
 
 from hoeksteen.access import policy
 from hoeksteen.audit.actions import audit_record
@@ -16,7 +16,10 @@ def my_meldingen(*, user: User, organisation: Organisation) -> QuerySet[Melding]
         policy.visible_to(user, Melding)
         .filter(organisation=organisation)
         .select_related("category", "department")
-        .order_by("closed_on", "-first_contact_on", "-id")
+        .defer("notes")  # the log shows the reference, never the notes
+        .annotate(consent_count=Count("consents"))
+        # Open meldingen (no closed_on) first on every database.
+        .order_by(F("closed_on").asc(nulls_first=True), "-first_contact_on", "-id")
     )
 
 

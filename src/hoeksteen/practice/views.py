@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hoeksteen.access import policy
 from hoeksteen.access.decorators import member_view
+from hoeksteen.core.paging import page_of
 from hoeksteen.core.pdf import pdf_response_headers, render_pdf
 from hoeksteen.people.models import Role, User
 from hoeksteen.practice import actions, selectors
@@ -36,6 +37,10 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
+# The VP's log shows this many meldingen a page, open ones first.
+MELDINGEN_PER_PAGE = 50
+
+
 @member_view(Role.VP)
 def log(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -45,7 +50,11 @@ def log(request: HttpRequest) -> HttpResponse:
         "practice/log.html",
         {
             "organisation": organisation,
-            "meldingen": selectors.my_meldingen(user=user, organisation=organisation),
+            "meldingen": page_of(
+                request,
+                selectors.my_meldingen(user=user, organisation=organisation),
+                per_page=MELDINGEN_PER_PAGE,
+            ),
             "handovers": selectors.my_handovers(user=user, organisation=organisation),
             "step_back": StepBackForm(
                 successors=actions.successor_candidates(organisation=organisation, actor=user),

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from hoeksteen.access import policy
@@ -57,6 +57,27 @@ def active_vp_memberships(*, user: User, organisation: Organisation) -> QuerySet
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user_id")
     )
+
+
+def vps_and_handler_routes(
+    *, user: User, organisation: Organisation
+) -> tuple[list[Membership], frozenset[str]]:
+    """The active VP memberships (as active_vp_memberships) and the routes
+    served by an active handler (as routes_with_handler), in one query."""
+    members = list(
+        policy.visible_to(user, Membership)
+        .filter(
+            organisation=organisation,
+            role__in=[Role.VP, Role.HANDLER],
+            is_active=True,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user_id")
+    )
+    vps = [m for m in members if m.role == Role.VP]
+    routes = frozenset(str(m.handler_kind) for m in members if m.role == Role.HANDLER)
+    return vps, routes
 
 
 def routes_in_use(*, regulation: ComplaintRegulation, vp_kinds: Iterable[str]) -> frozenset[str]:
@@ -110,40 +131,44 @@ def role_description_facts(
     *, user: User, organisation: Organisation
 ) -> status.RoleDescriptionFacts:
     versions = policy.visible_to(user, RoleDescription).filter(organisation=organisation)
-    newest = versions.order_by("-version").first()
+    newest = (
+        versions.annotate(adopted=Exists(versions.filter(created_by__isnull=False)))
+        .order_by("-version")
+        .first()
+    )
     assert newest is not None, "every organisation has a role description"
     parts = (newest.tasks, newest.responsibilities, newest.limits, newest.first_conversation)
     return status.RoleDescriptionFacts(
         version=newest.version,
         complete=all(part.strip() for part in parts),
-        adopted=versions.filter(created_by__isnull=False).exists(),
+        adopted=newest.adopted,
         revised_on=timezone.localdate(newest.created_at),
     )
 
 
 def procedure_facts(
-    *, user: User, organisation: Organisation, counts: complaint_selectors.CoordinatorCounts
+    *,
+    user: User,
+    organisation: Organisation,
+    regulation: ComplaintRegulation,
+    vps: list[Membership],
+    handler_routes: frozenset[str],
+    counts: complaint_selectors.CoordinatorCounts,
 ) -> status.ProcedureFacts:
-    regulation = regulation_of(organisation=organisation)
-    kinds = active_vp_memberships(user=user, organisation=organisation).values_list(
-        "vp_kind", flat=True
-    )
+    """`vps` and `handler_routes` as vps_and_handler_routes gives them."""
     return status.ProcedureFacts(
-        routes_in_use=routes_in_use(regulation=regulation, vp_kinds=kinds),
-        routes_with_handler=routes_with_handler(user=user, organisation=organisation),
+        routes_in_use=routes_in_use(regulation=regulation, vp_kinds=[m.vp_kind for m in vps]),
+        routes_with_handler=handler_routes,
         waiting_for_external_handler=counts.waiting_for_external_handler,
         backup_vp_named=bool(regulation.external_backup_vp.strip()),
     )
 
 
 def evaluation_facts(
-    *, user: User, organisation: Organisation, today: dt.date
+    *, user: User, organisation: Organisation, vps: list[Membership], today: dt.date
 ) -> status.EvaluationFacts:
-    vp_ids = list(
-        active_vp_memberships(user=user, organisation=organisation).values_list(
-            "user_id", flat=True
-        )
-    )
+    """`vps`: the active VP memberships (active_vp_memberships)."""
+    vp_ids = [m.user_id for m in vps]
     this_year = policy.visible_to(user, QualityConversation).filter(
         organisation=organisation, year=today.year, vp_id__in=vp_ids
     )
@@ -151,32 +176,51 @@ def evaluation_facts(
         planned=Count("id"),
         held=Count("id", filter=Q(held_on__isnull=False)),
         overdue=Count("id", filter=Q(held_on__isnull=True, scheduled_on__lt=today)),
-    )
-    next_planned = (
-        this_year.filter(held_on__isnull=True, scheduled_on__gte=today)
-        .order_by("scheduled_on")
-        .values_list("scheduled_on", flat=True)
-        .first()
+        next_planned=Min("scheduled_on", filter=Q(held_on__isnull=True, scheduled_on__gte=today)),
     )
     return status.EvaluationFacts(
         active_vps=len(vp_ids),
         held=counts["held"],
         overdue=counts["overdue"],
         unscheduled=len(vp_ids) - counts["planned"],
-        next_planned_on=next_planned,
+        next_planned_on=counts["next_planned"],
     )
+
+
+# One training record as the expertise facts need it: (kind, hours, attended_on).
+Attendance = tuple[str, Decimal, dt.date]
+
+
+def attendance_of(records: QuerySet[TrainingRecord]) -> list[Attendance]:
+    return [
+        (str(kind), Decimal(hours), attended_on)
+        for kind, hours, attended_on in records.order_by().values_list(
+            "kind", "hours", "attended_on"
+        )
+    ]
+
+
+def sum_hours(
+    attendance: Iterable[Attendance], *, start: dt.date, end: dt.date
+) -> dict[str, Decimal]:
+    """Hours per ActivityKind value between `start` and `end` (both included)."""
+    totals: dict[str, Decimal] = {}
+    for kind, hours, attended_on in attendance:
+        if start <= attended_on <= end:
+            totals[kind] = totals.get(kind, Decimal(0)) + hours
+    return totals
 
 
 def vp_expertise_facts(
     *,
-    records: QuerySet[TrainingRecord],
+    attendance: list[Attendance],
     registration: LVVRegistration | None,
     norm: status.Norm,
     today: dt.date,
 ) -> status.VPExpertiseFacts:
-    """One VP's facts; `records` are already limited to that VP."""
+    """One VP's facts; `attendance` is that VP's records only."""
     year_ago = today - dt.timedelta(days=365)
-    last_year = hours_by_kind(records, start=year_ago, end=today)
+    last_year = sum_hours(attendance, start=year_ago, end=today)
     progress = None
     if registration is not None:
         start = status.cycle_start(
@@ -185,7 +229,7 @@ def vp_expertise_facts(
             cycle_years=norm.cycle_years,
         )
         progress = status.lvv_progress(
-            hours=hours_by_kind(records, start=start, end=registration.certificate_expires_on),
+            hours=sum_hours(attendance, start=start, end=registration.certificate_expires_on),
             norm=norm,
             registered_on=registration.registered_on,
             expires_on=registration.certificate_expires_on,
@@ -199,11 +243,31 @@ def vp_expertise_facts(
 
 
 def expertise_facts(
-    *, user: User, organisation: Organisation, today: dt.date
+    *,
+    user: User,
+    organisation: Organisation,
+    today: dt.date,
+    vps: list[Membership] | None = None,
 ) -> list[tuple[Membership, status.VPExpertiseFacts]]:
-    """Per active VP. Two small queries per VP: organisations have a handful."""
+    """Per active VP (`vps`, or read here), from a fixed number of queries
+    whatever the number of VPs: the norm, the registrations and every VP's
+    training records at once (a few per VP a year), summed per VP here."""
     norm = norm_values(norm_of(organisation=organisation))
-    records = policy.visible_to(user, TrainingRecord).filter(organisation=organisation)
+    memberships = (
+        vps
+        if vps is not None
+        else list(active_vp_memberships(user=user, organisation=organisation))
+    )
+    vp_ids = [m.user_id for m in memberships]
+    attendance: dict[int, list[Attendance]] = {vp_id: [] for vp_id in vp_ids}
+    rows = (
+        policy.visible_to(user, TrainingRecord)
+        .filter(organisation=organisation, vp_id__in=vp_ids)
+        .order_by()
+        .values_list("vp_id", "kind", "hours", "attended_on")
+    )
+    for vp_id, kind, hours, attended_on in rows:
+        attendance[vp_id].append((str(kind), Decimal(hours), attended_on))
     registrations = {
         r.vp_id: r
         for r in policy.visible_to(user, LVVRegistration).filter(organisation=organisation)
@@ -212,18 +276,18 @@ def expertise_facts(
         (
             membership,
             vp_expertise_facts(
-                records=records.filter(vp_id=membership.user_id),
+                attendance=attendance[membership.user_id],
                 registration=registrations.get(membership.user_id),
                 norm=norm,
                 today=today,
             ),
         )
-        for membership in active_vp_memberships(user=user, organisation=organisation)
+        for membership in memberships
     ]
 
 
 def communication_facts(
-    *, user: User, organisation: Organisation, today: dt.date
+    *, user: User, organisation: Organisation, regulation: ComplaintRegulation, today: dt.date
 ) -> status.CommunicationFacts:
     counts = (
         meldingen_counted_for(user, organisation)
@@ -235,7 +299,7 @@ def communication_facts(
     return status.CommunicationFacts(
         meldingen=counts["meldingen"],
         role_explained=counts["explained"],
-        k=regulation_of(organisation=organisation).k_threshold,
+        k=regulation.k_threshold,
     )
 
 

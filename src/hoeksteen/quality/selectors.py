@@ -209,7 +209,7 @@ def my_expertise(*, user: User, organisation: Organisation, today: dt.date) -> M
         records=records,
         registration=registration,
         progress=facts.vp_expertise_facts(
-            records=records,
+            attendance=facts.attendance_of(records),
             registration=registration,
             norm=facts.norm_values(norm_of(organisation=organisation)),
             today=today,
@@ -258,6 +258,7 @@ class MeasureStatus:
 class Dashboard:
     measures: list[MeasureStatus]
     counts: complaint_selectors.CoordinatorCounts
+    regulation: ComplaintRegulation
 
 
 def prevention_dashboard(*, user: User, organisation: Organisation, now: dt.datetime) -> Dashboard:
@@ -265,6 +266,9 @@ def prevention_dashboard(*, user: User, organisation: Organisation, now: dt.date
     and the complaint counts — numbers only."""
     today = timezone.localdate(now)
     counts = complaint_selectors.coordinator_counts(user=user, organisation=organisation, now=now)
+    # Read once, used by several measures: a fixed number of queries per page.
+    regulation = regulation_of(organisation=organisation)
+    vps, handler_routes = facts.vps_and_handler_routes(user=user, organisation=organisation)
     measures = [
         (
             status.Measure.ROLE_DESCRIPTION,
@@ -275,13 +279,20 @@ def prevention_dashboard(*, user: User, organisation: Organisation, now: dt.date
         (
             status.Measure.PROCEDURE,
             status.judge_procedure(
-                facts.procedure_facts(user=user, organisation=organisation, counts=counts)
+                facts.procedure_facts(
+                    user=user,
+                    organisation=organisation,
+                    regulation=regulation,
+                    vps=vps,
+                    handler_routes=handler_routes,
+                    counts=counts,
+                )
             ),
         ),
         (
             status.Measure.EVALUATION,
             status.judge_evaluation(
-                facts.evaluation_facts(user=user, organisation=organisation, today=today)
+                facts.evaluation_facts(user=user, organisation=organisation, vps=vps, today=today)
             ),
         ),
         (
@@ -290,7 +301,7 @@ def prevention_dashboard(*, user: User, organisation: Organisation, now: dt.date
                 [
                     f
                     for _m, f in facts.expertise_facts(
-                        user=user, organisation=organisation, today=today
+                        user=user, organisation=organisation, today=today, vps=vps
                     )
                 ]
             ),
@@ -298,11 +309,14 @@ def prevention_dashboard(*, user: User, organisation: Organisation, now: dt.date
         (
             status.Measure.COMMUNICATION,
             status.judge_communication(
-                facts.communication_facts(user=user, organisation=organisation, today=today)
+                facts.communication_facts(
+                    user=user, organisation=organisation, regulation=regulation, today=today
+                )
             ),
         ),
     ]
     return Dashboard(
         measures=[MeasureStatus(measure, judgement) for measure, judgement in measures],
         counts=counts,
+        regulation=regulation,
     )

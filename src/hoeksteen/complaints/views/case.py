@@ -16,12 +16,16 @@ from hoeksteen.complaints import selectors
 from hoeksteen.complaints.actions import ComplaintError
 from hoeksteen.complaints.actions.base import Actor
 from hoeksteen.complaints.letters import letter_pdf
-from hoeksteen.complaints.views.intake import public_organisation, receipt_uids
+from hoeksteen.complaints.views.intake import receipt_uids
 from hoeksteen.complaints.views.steps import STEPS, available
 from hoeksteen.complaints.workflow import State
 from hoeksteen.core import clock
+from hoeksteen.core.paging import PAGE_PARAMETER
 from hoeksteen.core.pdf import pdf_response_headers
 from hoeksteen.people.models import User
+
+# The handler's list shows this many cases a page, open ones first.
+CASES_PER_PAGE = 25
 
 # Steps whose forms case.html renders inside another section, not as a step.
 INLINE_STEPS = frozenset({"measure-done"})
@@ -37,28 +41,32 @@ def case_list(request: HttpRequest) -> HttpResponse:
     user = _viewer(request)
     assert user is not None
     now = clock.now()
-    handled = list(selectors.complaints_handled_by(user=user, organisation=organisation))
+    lists = selectors.case_lists(
+        user=user,
+        organisation=organisation,
+        now=now,
+        page=request.GET.get(PAGE_PARAMETER),
+        per_page=CASES_PER_PAGE,
+    )
     return render(
         request,
         "complaints/list.html",
         {
             "organisation": organisation,
-            "handled": [(c, selectors.term_statuses(c, now=now)) for c in handled],
-            "filed": selectors.complaints_filed_by(user=user, organisation=organisation),
-            "about_me": selectors.complaints_about(user=user, organisation=organisation),
-            "supporting": selectors.complaints_supported_by(user=user, organisation=organisation),
-            "overdue": selectors.overdue_for_handler(
-                user=user, organisation=organisation, now=now
-            ).count(),
+            "page": lists.handled,
+            "handled": [(c, selectors.term_statuses(c, now=now)) for c in lists.handled],
+            "filed": lists.filed,
+            "about_me": lists.about_me,
+            "supporting": lists.supporting,
+            "overdue": lists.overdue,
         },
     )
 
 
 def _open(request: HttpRequest, slug: str, uid: str) -> tuple[Any, frozenset[Any]]:
-    organisation = public_organisation(slug)
     return selectors.complaint_open_for(
         user=_viewer(request),
-        organisation=organisation,
+        slug=slug,
         uid=uid,
         receipt_uids=receipt_uids(request),
     )

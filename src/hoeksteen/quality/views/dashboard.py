@@ -11,8 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hoeksteen.access.decorators import member_view
 from hoeksteen.core import clock
-from hoeksteen.organisations.models import Organisation
-from hoeksteen.organisations.selectors import regulation_of
+from hoeksteen.organisations.models import ComplaintRegulation, Organisation
 from hoeksteen.people.models import Role
 from hoeksteen.quality import actions, selectors
 from hoeksteen.quality.forms import RoleDescriptionForm
@@ -20,13 +19,14 @@ from hoeksteen.quality.status import Step
 from hoeksteen.quality.views import acting_user, organisation_of
 
 
-def step_link(step: Step, organisation: Organisation) -> tuple[str, str]:
+def step_link(
+    step: Step, organisation: Organisation, regulation: ComplaintRegulation
+) -> tuple[str, str]:
     """(url, link text) of the place where a next step is taken."""
     slug = organisation.slug
     if step == Step.ROLE_DESCRIPTION:
         return reverse("quality:role_description", args=[slug]), _("Edit the role description")
     if step == Step.REGULATION:
-        regulation = regulation_of(organisation=organisation)
         return (
             reverse("admin:organisations_complaintregulation_change", args=[regulation.pk]),
             _("Change the complaint regulation"),
@@ -52,7 +52,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "number": number,
             "measure": item.measure,
             "judgement": item.judgement,
-            "link": step_link(item.judgement.step, organisation),
+            "link": step_link(item.judgement.step, organisation, board.regulation),
         }
         for number, item in enumerate(board.measures, start=1)
     ]
