@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 from urllib.parse import urlsplit
 
 import segno
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
-from hoeksteen.people import actions
+from hoeksteen.people import actions, oidc_views
 from hoeksteen.people.forms import SignInForm, TokenForm
 from hoeksteen.people.models import User
 
@@ -28,6 +29,9 @@ class LoginView(auth_views.LoginView):
     template_name = "people/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs) | oidc_views.login_page_context()
 
     def get_success_url(self) -> str:
         url = super().get_success_url()
