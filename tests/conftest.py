@@ -17,6 +17,7 @@ PROVIDER_USERS = {
     "stranger": ("stranger@example.invalid", ()),
     "handler": ("hr_handler@example.invalid", ()),
     "handler-mfa": ("hr_handler@example.invalid", ("mfa",)),
+    "prod-alice": ("alice@example.invalid", ()),  # tests/test_production_boot.py
 }
 
 
