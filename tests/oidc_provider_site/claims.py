@@ -14,6 +14,7 @@ def userinfo(claims: dict[str, Any], user: Any) -> dict[str, Any]:
     claims["email"] = user.email
     claims["email_verified"] = not user.groups.filter(name="unverified").exists()
     claims["name"] = user.get_full_name()
+    claims["preferred_username"] = user.username
     return claims
 
 
