@@ -204,6 +204,20 @@ def test_it_asks_a_handler_for_the_code_unless_the_provider_checked_mfa_and_is_t
     assert entry.detail["second_factor_by_provider"] is not asked_for_code
 
 
+def test_it_lets_a_handler_waiting_for_the_code_sign_in_through_the_provider_instead(
+    oidc: SettingsWrapper, client: Client, hr_handler: User
+) -> None:
+    confirmed_totp(hr_handler)
+    oidc.OIDC_TRUST_MFA = True
+    client.post("/login/", {"username": "hr_handler", "password": PASSWORD})
+    assert client.get("/o/acme/")["Location"].startswith("/2fa/verify/")
+
+    response = sign_in(client, "handler-mfa")
+
+    assert response.status_code == 302
+    assert client.get("/o/acme/").status_code == 200
+
+
 def test_it_does_not_count_the_providers_check_as_a_factor_the_person_holds(
     oidc: SettingsWrapper, client: Client, complainant: User
 ) -> None:
@@ -218,7 +232,18 @@ def test_it_does_not_count_the_providers_check_as_a_factor_the_person_holds(
     assert client.get("/o/acme/").status_code == 200
 
 
-# --- a flow that was tampered with ------------------------------------------------
+# --- a flow that was tampered with ---
+
+
+def test_it_does_not_send_the_person_on_to_another_site(
+    oidc: SettingsWrapper, client: Client, complainant: User
+) -> None:
+    authorize = _start(client, next_url="https://elsewhere.example/")
+
+    response = _back_at_hoeksteen(client, sign_in_at_provider(authorize, "complainant"))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
 
 
 def _with_param(url: str, name: str, value: str) -> str:
