@@ -36,16 +36,20 @@ def free_port() -> int:
         return port
 
 
-def wait_for(url: str, process: subprocess.Popen[bytes], log: Path, *, seconds: int = 60) -> None:
-    """Wait until `url` answers 200; fail with the server's log if it dies or never does."""
+def wait_for(url: str, process: subprocess.Popen[bytes], log: Path, *, seconds: int = 180) -> None:
+    """Wait until `url` answers 200; fail with the server's log if it dies or never does.
+
+    A server may accept connections before it can answer (a gunicorn worker
+    still importing Django), slowly on a busy machine: keep asking.
+    """
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server stopped:\n{log.read_text()}")
         try:
-            if requests.get(url, timeout=2).status_code == 200:
+            if requests.get(url, timeout=30).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:
             pass
         time.sleep(0.2)
     raise RuntimeError(f"{url} did not answer in {seconds}s:\n{log.read_text()}")
@@ -128,10 +132,10 @@ def sign_in_at_provider(authorize_url: str, username: str) -> str:
     back to the client; return that address (the client's callback with code
     and state)."""
     browser = requests.Session()
-    response = browser.get(authorize_url, allow_redirects=False, timeout=10)
+    response = browser.get(authorize_url, allow_redirects=False, timeout=60)
     assert response.status_code == 302, response.text
     login_url = urljoin(authorize_url, response.headers["Location"])
-    form = browser.get(login_url, timeout=10)
+    form = browser.get(login_url, timeout=60)
     token = _CSRF.search(form.text)
     assert token, form.text
     next_url = login_url.split("next=", 1)[1]
@@ -144,11 +148,11 @@ def sign_in_at_provider(authorize_url: str, username: str) -> str:
             "next": requests.utils.unquote(next_url),
         },
         allow_redirects=False,
-        timeout=10,
+        timeout=60,
     )
     assert response.status_code == 302, f"the provider refused {username}: {response.text}"
     response = browser.get(
-        urljoin(login_url, response.headers["Location"]), allow_redirects=False, timeout=10
+        urljoin(login_url, response.headers["Location"]), allow_redirects=False, timeout=60
     )
     assert response.status_code == 302, response.text
     callback: str = response.headers["Location"]

@@ -22,7 +22,7 @@ from hoeksteen.organisations.models import Organisation
 from hoeksteen.people.models import IdentityProviderDevice, User
 from hoeksteen.people.oidc import OIDCBackend, shows_mfa
 from hoeksteen.people.oidc_views import SECOND_FACTOR_VIA_SESSION_KEY
-from hoeksteen.testing.factories import PASSWORD, confirmed_totp
+from hoeksteen.testing.factories import PASSWORD, confirmed_totp, totp_now
 from tests.openid_provider import CLIENT_SECRET, Provider, sign_in_at_provider
 
 BACKEND = "hoeksteen.people.oidc.OIDCBackend"
@@ -38,6 +38,7 @@ def oidc(settings: SettingsWrapper, provider: Provider) -> SettingsWrapper:
     settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
     settings.OIDC_PROVIDER_NAME = "Acme ID"
     settings.OIDC_TRUST_MFA = False
+    settings.OIDC_TIMEOUT = 30  # the provider is a test server on a busy machine
     settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, BACKEND]
     return settings
 
@@ -185,7 +186,7 @@ def test_it_asks_a_handler_for_the_code_unless_the_provider_checked_mfa_and_is_t
     provider_user: str,
     asked_for_code: bool,
 ) -> None:
-    confirmed_totp(hr_handler)
+    device = confirmed_totp(hr_handler)
     oidc.OIDC_TRUST_MFA = trust_mfa
 
     response = sign_in(client, provider_user)
@@ -197,6 +198,9 @@ def test_it_asks_a_handler_for_the_code_unless_the_provider_checked_mfa_and_is_t
         assert page.status_code == 302
         assert page["Location"].startswith("/2fa/verify/")
         assert SECOND_FACTOR_VIA_SESSION_KEY not in client.session
+        client.post(page["Location"], {"token": totp_now(device)})
+        assert client.get("/o/acme/").status_code == 200
+        assert client.session[SECOND_FACTOR_VIA_SESSION_KEY] == "authenticator"
     else:
         assert page.status_code == 200
         assert client.session[SECOND_FACTOR_VIA_SESSION_KEY] == "identity_provider"

@@ -30,8 +30,8 @@ from hoeksteen.people.oidc import SignInRefused, oidc_setting
 
 log = logging.getLogger(__name__)
 
-# Which way the session passed the second step, for whoever reads the session:
-# "identity_provider" when the provider's MFA counted as Hoeksteen's second factor.
+# Which way the session passed the second step: "authenticator" (a TOTP or
+# recovery code, views.py) or "identity_provider" (the provider's MFA, trusted).
 SECOND_FACTOR_VIA_SESSION_KEY = "hoeksteen_second_factor_via"
 
 # What can go wrong between the browser, the provider and the token: a forged or

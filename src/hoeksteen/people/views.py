@@ -78,6 +78,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         )
         if codes is not None:
             otp_login(request, device)
+            request.session[oidc_views.SECOND_FACTOR_VIA_SESSION_KEY] = "authenticator"
             return render(
                 request,
                 "people/recovery_codes.html",
@@ -116,6 +117,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         device = actions.second_factor_verify(user=user, token=form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
+            request.session[oidc_views.SECOND_FACTOR_VIA_SESSION_KEY] = "authenticator"
             return redirect(_safe_next(request))
         form.add_error(
             "token",
