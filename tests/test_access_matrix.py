@@ -95,6 +95,10 @@ MATRIX: dict[str, dict[str, str]] = {
     "readyz": everyone(),
     "set_language": everyone(),
     "people:login": everyone(),
+    # Single sign-on is off unless configured (tests/test_oidc_sign_in.py turns
+    # it on): then these pages do not exist, for anyone.
+    "people:oidc_authenticate": everyone("404"),
+    "people:oidc_callback": everyone("404"),
     "complaints:intake": everyone(),
     "complaints:received": everyone(),
     "complaints:receipt": everyone(),

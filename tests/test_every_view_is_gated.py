@@ -15,6 +15,9 @@ from hoeksteen.organisations.models import Organisation
 # Pages anyone may open without signing in.
 PUBLIC = {
     "people:login",
+    # Single sign-on: the way to the identity provider and back (404 while off).
+    "people:oidc_authenticate",
+    "people:oidc_callback",
     "set_language",
     "home",
     # Health endpoints for the load balancer: "ok" or what is not ready, nothing else.

@@ -230,6 +230,70 @@ RATE_LIMITS: dict[str, tuple[int, int]] = {
     "receipt.global": (env_int("RECEIPT_TRIES_GLOBAL", 1000), _receipt_window),
 }
 
+# --- Single sign-on (OpenID Connect) -----------------------------------------
+# Off unless both HOEKSTEEN_OIDC_ISSUER and HOEKSTEEN_OIDC_CLIENT_ID are set.
+# People who already have a Hoeksteen account may then sign in through their
+# organisation's identity provider (Entra ID, Google Workspace, Keycloak, …).
+# Single sign-on never creates an account, a membership or a role: those are
+# still given inside Hoeksteen. The code is in hoeksteen/people/oidc.py; the
+# names below without HOEKSTEEN_ are mozilla-django-oidc's settings.
+#
+# HOEKSTEEN_OIDC_ISSUER: the provider's issuer URL, exactly as in its tokens'
+#   `iss` (e.g. https://login.microsoftonline.com/<tenant>/v2.0). Endpoints not
+#   set below are read from <issuer>/.well-known/openid-configuration.
+OIDC_ISSUER = env_str("HOEKSTEEN_OIDC_ISSUER", "").rstrip("/")
+# HOEKSTEEN_OIDC_CLIENT_ID / HOEKSTEEN_OIDC_CLIENT_SECRET: Hoeksteen's client
+#   registration at the provider. Register <public address>/oidc/callback/ as
+#   its redirect URI.
+OIDC_RP_CLIENT_ID = env_str("HOEKSTEEN_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("HOEKSTEEN_OIDC_CLIENT_SECRET", "")
+OIDC_ENABLED = bool(OIDC_ISSUER and OIDC_RP_CLIENT_ID)
+# HOEKSTEEN_OIDC_PROVIDER_NAME: shown on the login page as "Sign in with <name>"
+#   (default: "your organisation's account").
+OIDC_PROVIDER_NAME = env_str("HOEKSTEEN_OIDC_PROVIDER_NAME", "")
+# HOEKSTEEN_OIDC_AUTHORIZATION_ENDPOINT, HOEKSTEEN_OIDC_TOKEN_ENDPOINT,
+# HOEKSTEEN_OIDC_USERINFO_ENDPOINT, HOEKSTEEN_OIDC_JWKS_ENDPOINT: the provider's
+#   endpoints; each empty one (the default) comes from discovery.
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("HOEKSTEEN_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("HOEKSTEEN_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("HOEKSTEEN_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("HOEKSTEEN_OIDC_JWKS_ENDPOINT", "")
+# HOEKSTEEN_OIDC_SIGN_ALGO: the ID tokens' signing algorithm (default RS256).
+OIDC_RP_SIGN_ALGO = env_str("HOEKSTEEN_OIDC_SIGN_ALGO", "RS256")
+# HOEKSTEEN_OIDC_SCOPES: scopes asked for (default "openid email profile").
+OIDC_RP_SCOPES = env_str("HOEKSTEEN_OIDC_SCOPES", "openid email profile")
+# HOEKSTEEN_OIDC_MATCH_CLAIM: the claim that finds the Hoeksteen user (default
+#   email). `email` only counts when the provider says `email_verified: true`.
+#   Any other claim (e.g. Entra ID's preferred_username) must be one that the
+#   organisation's directory sets and its people cannot change.
+OIDC_MATCH_CLAIM = env_str("HOEKSTEEN_OIDC_MATCH_CLAIM", "email")
+# HOEKSTEEN_OIDC_MATCH_FIELD: the user's field that claim is compared with,
+#   case-insensitively: email (default) or username.
+OIDC_MATCH_FIELD = env_str("HOEKSTEEN_OIDC_MATCH_FIELD", "email")
+if OIDC_MATCH_FIELD not in ("email", "username"):
+    raise RuntimeError("HOEKSTEEN_OIDC_MATCH_FIELD must be email or username.")
+# HOEKSTEEN_OIDC_TRUST_MFA: 1 lets a sign-in whose ID token shows multi-factor
+#   authentication count as Hoeksteen's second factor (default 0: people who
+#   need a second factor still enter their TOTP code after signing in).
+OIDC_TRUST_MFA = env_bool("HOEKSTEEN_OIDC_TRUST_MFA", False)
+# HOEKSTEEN_OIDC_MFA_AMR: comma-separated `amr` values that show MFA (default mfa).
+# HOEKSTEEN_OIDC_MFA_ACR: comma-separated `acr` values that show MFA (default none).
+OIDC_MFA_AMR_VALUES = env_list("HOEKSTEEN_OIDC_MFA_AMR", ["mfa"])
+OIDC_MFA_ACR_VALUES = env_list("HOEKSTEEN_OIDC_MFA_ACR", [])
+# HOEKSTEEN_OIDC_TIMEOUT: seconds before a silent provider is given up on (default 10).
+OIDC_TIMEOUT = env_int("HOEKSTEEN_OIDC_TIMEOUT", 10)
+# Fixed: the authorization-code flow with PKCE and a nonce; no accounts made;
+# no provider tokens kept in the session.
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False
+OIDC_STORE_ACCESS_TOKEN = False
+OIDC_STORE_ID_TOKEN = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "people:oidc_callback"
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "hoeksteen.people.oidc.OIDCBackend"]
+# --- end of single sign-on ---------------------------------------------------
+
 # REDIS_URL: e.g. redis://127.0.0.1:6379/0. Rate limits and lockouts must be
 # shared by every process; without Redis the database holds the cache (and a
 # table of its own holds the rate-limit counters).

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hoeksteen.audit.actions import audit_record
-from hoeksteen.people.models import User
+from hoeksteen.people.models import IdentityProviderDevice, User
 
 RECOVERY_CODE_COUNT = 10
 
@@ -20,6 +20,40 @@ RECOVERY_CODE_COUNT = 10
 def sign_in_record(*, user: User) -> None:
     """Record in the platform's audit trail that `user` signed in with their password."""
     audit_record(actor=user, organisation_id=None, action="auth.login", target=user)
+
+
+def single_sign_on_record(*, user: User, second_factor_by_provider: bool) -> None:
+    """Record that `user` signed in through the identity provider, and whether
+    the provider's multi-factor check stood in for Hoeksteen's second factor."""
+    audit_record(
+        actor=user,
+        organisation_id=None,
+        action="auth.login",
+        target=user,
+        detail={"method": "oidc", "second_factor_by_provider": second_factor_by_provider},
+    )
+
+
+def single_sign_on_refusal_record(*, reason: str) -> None:
+    """Record that the identity provider vouched for someone who may not sign in.
+
+    Nobody is named: the person may have no account at all.
+    """
+    audit_record(
+        actor=None,
+        organisation_id=None,
+        action="auth.login_refused",
+        detail={"method": "oidc", "reason": reason},
+    )
+
+
+def identity_provider_device(*, user: User) -> IdentityProviderDevice:
+    """The device that stands for the identity provider's second factor, made once."""
+    device: IdentityProviderDevice
+    device, _created = IdentityProviderDevice.objects.get_or_create(
+        user=user, defaults={"name": "identity provider", "confirmed": True}
+    )
+    return device
 
 
 def second_factor_verify(*, user: User, token: str) -> Device | None:

@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from hoeksteen.people.selectors import user_requires_second_factor
 
-# Paths a signed-in but not yet verified user may still reach.
-_OPEN_PREFIXES = ("/2fa/", "/logout/", "/i18n/", "/static/", "/healthz")
+# Paths a signed-in but not yet verified user may still reach. /oidc/ lets
+# them sign in again through the identity provider (whose MFA may count).
+_OPEN_PREFIXES = ("/2fa/", "/logout/", "/oidc/", "/i18n/", "/static/", "/healthz")
 
 
 class SecondFactorRequiredMiddleware:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, DeviceManager
 
 from hoeksteen.core.models import TenantModel
 from hoeksteen.organisations.models import Route
@@ -96,3 +100,35 @@ class Membership(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
+
+
+class IdentityProviderDeviceManager(DeviceManager):  # type: ignore[misc]
+    def devices_for_user(self, user: User, confirmed: bool | None = None) -> QuerySet[Any]:
+        # Not a factor the person holds: never listed as one of their devices,
+        # so it neither makes a second factor required nor accepts a code.
+        nothing: QuerySet[Any] = self.none()
+        return nothing
+
+
+class IdentityProviderDevice(Device):  # type: ignore[misc]
+    """The second factor that the organisation's identity provider checked.
+
+    With HOEKSTEEN_OIDC_TRUST_MFA on, a single sign-on whose ID token shows
+    multi-factor authentication marks the session verified with this device,
+    the way a TOTP code marks it with the authenticator. It never accepts a
+    code and is hidden from the user's list of devices.
+    """
+
+    # Redeclared without a reverse accessor: the user does not "have" it.
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+
+    objects = IdentityProviderDeviceManager()
+
+    class Meta(Device.Meta):  # type: ignore[misc]
+        verbose_name = _("identity provider's second factor")
+        verbose_name_plural = _("identity provider's second factors")
+
+    def verify_token(self, token: str) -> bool:
+        return False

@@ -21,7 +21,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 
 from hoeksteen.core import ratelimit
-from hoeksteen.people import actions
+from hoeksteen.people import actions, oidc_views
 from hoeksteen.people.forms import SignInForm, TokenForm
 from hoeksteen.people.models import User
 
@@ -30,6 +30,9 @@ class LoginView(auth_views.LoginView):
     template_name = "people/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs) | oidc_views.login_page_context()
 
     def get_success_url(self) -> str:
         url = super().get_success_url()
@@ -105,6 +108,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         )
         if codes is not None:
             otp_login(request, device)
+            request.session[oidc_views.SECOND_FACTOR_VIA_SESSION_KEY] = "authenticator"
             return render(
                 request,
                 "people/recovery_codes.html",
@@ -157,6 +161,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             if device is not None:
                 ratelimit.release(checks)
                 otp_login(request, device)
+                request.session[oidc_views.SECOND_FACTOR_VIA_SESSION_KEY] = "authenticator"
                 return redirect(_safe_next(request))
             form.add_error(
                 "token",

@@ -16,7 +16,7 @@ from hoeksteen.audit.actions import audit_record
 from hoeksteen.complaints.models import Complaint, SupportAssignment
 from hoeksteen.core import clock
 from hoeksteen.organisations.models import Organisation, VPTeamMember
-from hoeksteen.people.models import Membership, Role, User
+from hoeksteen.people.models import IdentityProviderDevice, Membership, Role, User
 from hoeksteen.practice.models import Melding
 from hoeksteen.privacy.models import Erasure
 
@@ -98,6 +98,7 @@ def person_erase(
         AccessLog.objects.filter(username=user.username).delete()
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
+        IdentityProviderDevice.objects.filter(user=user).delete()
         user.username = f"erased-{user.pk}"
         user.first_name = user.last_name = user.email = ""
         user.is_active = False

@@ -37,6 +37,7 @@ MACHINERY = {
     "otp_static.staticdevice",
     "otp_static.statictoken",
     "otp_totp.totpdevice",
+    "people.identityproviderdevice",
     "admin.logentry",
     "auth.permission",
     "auth.group",

@@ -18,7 +18,7 @@ from hoeksteen.complaints.actions.intake import ComplaintInput
 from hoeksteen.complaints.models import Complaint
 from hoeksteen.organisations.models import Organisation
 from hoeksteen.outbox.models import OutboxMessage
-from hoeksteen.people.models import User
+from hoeksteen.people.models import IdentityProviderDevice, User
 from hoeksteen.practice import actions as practice
 from hoeksteen.practice.models import Consent, Handover, Melding, MeldingCategory, Sharing
 from hoeksteen.privacy import actions as privacy
@@ -153,12 +153,14 @@ def test_it_erases_a_person_only_when_no_retention_duty_applies(
         )
     leaver = UserFactory(username="leaver")
     MembershipFactory(organisation=acme, user=leaver)
+    IdentityProviderDevice.objects.create(user=leaver, name="identity provider")
     erasure = privacy.person_erase(
         organisation=acme, actor=coordinator, user=leaver, reason="Verzoek van betrokkene, art. 17"
     )
     leaver.refresh_from_db()
     assert leaver.username == f"erased-{leaver.pk}"
     assert not leaver.is_active
+    assert not IdentityProviderDevice.objects.filter(user=leaver).exists()
     assert erasure.reason == "Verzoek van betrokkene, art. 17"
     with pytest.raises(privacy.ErasureRefused):
         privacy.person_erase(organisation=acme, actor=hr_handler, user=subject_vp, reason="x")
