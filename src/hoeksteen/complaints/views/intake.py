@@ -168,7 +168,8 @@ def received(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def receipt(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = public_organisation(slug)
-    form = ReceiptForm(request.POST or None)
+    # Bound for every POST: an empty one must say the code is missing.
+    form = ReceiptForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         client = f"receipt:{organisation.pk}:{ratelimit.client_key(request)}"
