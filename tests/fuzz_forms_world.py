@@ -423,7 +423,13 @@ def sent_strings(data: dict[str, Any]) -> list[str]:
 # with its errors (personal data was shown), and for a failed sign-in the
 # attempt the lockout counts. Sessions change with every form (fresh tokens).
 IGNORED_MODELS = {"sessions.session"}
-READ_ACTIONS = {"complaint.viewed", "melding.viewed", "quality.conversation.viewed"}
+READ_ACTIONS = {
+    "complaint.viewed",
+    "melding.viewed",
+    "quality.conversation.viewed",
+    "privacy.exported",  # someone downloaded their own data
+    "signals.reported",
+}
 # A wrong second-factor code is recorded for the security officer.
 FAILED_SIGN_IN_ACTIONS = {"auth.2fa_failed"}
 SIGN_IN_MODELS = {"axes.accessattempt"}

@@ -34,6 +34,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client, override_settings
+from django.utils import translation
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -207,3 +208,250 @@ def test_it_answers_hostile_form_input_without_a_500_a_write_or_raw_markup(
 ) -> None:
     failures = [f for e in fuzzed.endpoints if (f := fuzz_endpoint(fuzzed, e))]
     assert not failures, f"{len(failures)} endpoints fail:\n" + "\n".join(failures)
+
+
+# --- CSRF ----------------------------------------------------------------------------
+
+TOKEN = "a" * 32  # an unmasked secret: accepted when cookie and field agree
+
+
+def _valid_data(endpoint: fz.Endpoint) -> dict[str, str]:
+    return {n: fz.valid_value(f) for n, f in endpoint.fields.items() if f.kind != "file"}
+
+
+def _csrf_failures(fuzz: Fuzz, endpoint: fz.Endpoint, cookie: str | None, field: str | None) -> str:
+    with transaction.atomic():
+        client = fz.dutch_client(fuzz.world, endpoint.actor, enforce_csrf_checks=True)
+        data = _valid_data(endpoint)
+        if cookie is not None:
+            client.cookies["csrftoken"] = cookie
+        if field is not None:
+            data["csrfmiddlewaretoken"] = field
+        before = fz.snapshot()
+        response = _send(client, "post", endpoint.path, data=data)
+        writes = fz.changed(before, fz.snapshot())
+        transaction.set_rollback(True)
+    if isinstance(response, str):
+        return response
+    if response.status_code != 403 or fz.csrf_page_title() not in fz.body(response):
+        return f"{response.status_code}, not the product's 403 page"
+    return f"rows written: {writes}" if writes else ""
+
+
+def test_it_refuses_a_missing_or_wrong_csrf_token_with_its_own_page(fuzzed: Fuzz) -> None:
+    cases = {"no token": (None, None), "no field": (TOKEN, None), "wrong": (TOKEN, "b" * 32)}
+    failures = [
+        f"{endpoint.id} {label}: {problem}"
+        for endpoint in fuzzed.endpoints
+        for label, (cookie, field) in cases.items()
+        if (problem := _csrf_failures(fuzzed, endpoint, cookie, field))
+    ]
+    assert not failures, "\n".join(failures)
+
+
+# --- double submissions ------------------------------------------------------------
+
+
+def _twice(
+    fuzz: Fuzz, actor: str, path: str, data: dict[str, str] | None = None, client: Client | None = None
+) -> list[str]:
+    """POST the same form twice: the first is a success, the second writes nothing."""
+    client = client or fz.dutch_client(fuzz.world, actor)
+    with transaction.atomic():
+        first = _send(client, "post", path, data=data or {})
+        before = fz.snapshot()
+        second = _send(client, "post", path, data=data or {})
+        writes = fz.unexplained_writes(before, fz.snapshot())
+        transaction.set_rollback(True)
+    problems: list[str] = []
+    if isinstance(first, str) or first.status_code != 302:
+        problems.append(f"the first POST is no success: {getattr(first, 'status_code', first)}")
+    if isinstance(second, str) or second.status_code >= 500:
+        return [*problems, f"the second POST: {second}"]
+    if second.status_code == 400:
+        problems += fz.error_page_problems(second)
+    elif second.status_code not in (302, 404):  # 404: the first removed what it was about
+        problems.append(f"the second POST answers {second.status_code}")
+    if writes:
+        problems.append(f"the second POST wrote {writes}")
+    return problems
+
+
+def _actor_of(fuzz: Fuzz, user_id: int) -> str:
+    username = User.objects.get(pk=user_id).username
+    return {"hr_handler": "handler"}.get(username, username)
+
+
+def _case_step(complaint: Complaint, step: str) -> str:
+    return f"/o/acme/klachten/{complaint.uid}/stap/{step}/"
+
+
+def test_it_takes_a_double_submission_once(fuzzed: Fuzz) -> None:
+    by_name = {e.name: e for e in fuzzed.endpoints}
+    received = Complaint.objects.get(state=State.RECEIVED)
+    not_informed = Complaint.objects.get(state=State.REVIEW, vp_informed_at__isnull=True)
+    steps = {
+        "acknowledge": (_actor_of(fuzzed, received.handler_id), _case_step(received, "acknowledge")),
+        "inform-vp": (
+            _actor_of(fuzzed, not_informed.handler_id),
+            _case_step(not_informed, "inform-vp"),
+        ),
+    }
+    failures = [f"{step}: {p}" for step, (a, path) in steps.items() for p in _twice(fuzzed, a, path)]
+    for name in (
+        "complaints:step/withdraw",
+        "practice:step/close",
+        "practice:handover_end",
+        "practice:step_back",
+        "quality:action_done",
+        "quality:training_record_remove",
+        "signals:release",
+    ):
+        endpoint = by_name[name]
+        failures += [
+            f"{name}: {p}"
+            for p in _twice(fuzzed, endpoint.actor, endpoint.path, _valid_data(endpoint))
+        ]
+    assert not failures, "\n".join(failures)
+
+
+def test_it_files_a_double_clicked_complaint_once(fuzzed: Fuzz) -> None:
+    intake = next(e for e in fuzzed.endpoints if e.id == "complaints:intake@anonymous")
+    client = Client()
+    page = client.get(intake.path).content.decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', page)
+    assert token is not None
+    data = _valid_data(intake) | {"form_token": token.group(1)}
+    with transaction.atomic():
+        before = Complaint.objects.count()
+        first = client.post(intake.path, data)
+        second = client.post(intake.path, data)
+        filed = Complaint.objects.count() - before
+        transaction.set_rollback(True)
+    assert first.status_code == 302
+    assert second.status_code == 400
+    with translation.override("nl"):
+        already = translation.gettext(
+            "This complaint was already sent. If you did not see your receipt code, "
+            "contact the coordinator of the VP function; do not send it again."
+        )
+    assert already.split(".")[0] in fz.body(second)
+    assert filed == 1
+
+
+# --- bodies too large, too many fields, bytes that are not UTF-8 --------------------
+
+
+def _post_raw(fuzz: Fuzz, endpoint: fz.Endpoint, **kwargs: Any) -> HttpResponse | str:
+    with transaction.atomic():
+        # With CSRF checks on, as in production: the middleware reads the body first.
+        client = fz.dutch_client(fuzz.world, endpoint.actor, enforce_csrf_checks=True)
+        client.cookies["csrftoken"] = TOKEN
+        response = _send(client, "post", endpoint.path, **kwargs)
+        transaction.set_rollback(True)
+    return response
+
+
+def test_it_answers_a_body_too_large_or_with_too_many_fields_with_its_400_page(
+    fuzzed: Fuzz,
+) -> None:
+    size = django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    count = django_settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    bodies = {
+        "too large": {"csrfmiddlewaretoken": TOKEN, "x": "a" * (size + 1)},
+        "too many fields": {"csrfmiddlewaretoken": TOKEN} | {f"f{i}": "1" for i in range(count)},
+    }
+    failures = []
+    for endpoint in fuzzed.endpoints:
+        for label, data in bodies.items():
+            response = _post_raw(fuzzed, endpoint, data=data)
+            if isinstance(response, str):
+                failures.append(f"{endpoint.id} {label}: {response}")
+            elif response.status_code != 400 or fz.bad_request_page_title() not in fz.body(
+                response
+            ):
+                failures.append(f"{endpoint.id} {label}: {response.status_code}, not the 400 page")
+    assert not failures, "\n".join(failures)
+
+
+NOT_UTF8 = b"csrfmiddlewaretoken=" + TOKEN.encode() + b"&text=\xff\xfe%FF%C0%AF&\xc3(=\x80&year=\xa0"
+
+
+def test_it_reads_bytes_that_are_not_utf8_without_a_500(fuzzed: Fuzz) -> None:
+    failures = []
+    for endpoint in fuzzed.endpoints:
+        response = _post_raw(
+            fuzzed, endpoint, data=NOT_UTF8, content_type="application/x-www-form-urlencoded"
+        )
+        if isinstance(response, str) or response.status_code >= 500:
+            failures.append(f"POST {endpoint.id}: {getattr(response, 'status_code', response)}")
+    for name, path, actor in _get_pages(fuzzed):
+        client = fz.dutch_client(fuzzed.world, actor)
+        query = "year=%FF%FE&granularity=%C0%AF&next=%80%00&\xff=1"
+        response = _send(client, "get", path, QUERY_STRING=query)
+        if isinstance(response, str) or response.status_code >= 500:
+            failures.append(f"GET {name}?{query}: {getattr(response, 'status_code', response)}")
+    assert not failures, "\n".join(failures)
+
+
+# --- query strings of every page, the JSON ones included ----------------------------
+
+QUERY_KEYS = ("year", "granularity", "next", "page", "q", "lang", "format", "language")
+
+
+def _get_pages(fuzz: Fuzz) -> list[tuple[str, str, str]]:
+    """(URL name, path, actor) for every URL that answers a GET, as someone let in."""
+    pages = []
+    for name, route in sorted(routes().items()):
+        actors = [a for a in fz.allowed(name) if MATRIX[name][a] == "ok"]
+        if actors:
+            pages.append((name, url_for(name, route, fuzz.world.params[actors[0]]), actors[0]))
+    return pages
+
+
+def _query_problems(fuzz: Fuzz, path: str, actor: str, query: dict[str, Any]) -> list[str]:
+    with transaction.atomic():
+        client = fz.dutch_client(fuzz.world, actor)
+        before = fz.snapshot()
+        response = _send(client, "get", path, data=query)
+        writes = fz.unexplained_writes(before, fz.snapshot())
+        transaction.set_rollback(True)
+    if isinstance(response, str) or response.status_code >= 500:
+        return [f"{getattr(response, 'status_code', response)}"]
+    problems = [f"unescaped {m!r}" for m in fz.unescaped(response, fz.sent_strings(query))]
+    if "json" in response.get("Content-Type", ""):
+        try:
+            json.loads(fz.body(response))
+        except ValueError:
+            problems.append("not JSON")
+    if writes and response.status_code < 300:
+        problems.append(f"a GET wrote {writes}")
+    return problems
+
+
+def _fuzz_query(
+    fuzz: Fuzz, path: str, actor: str, queries: st.SearchStrategy[dict[str, Any]], examples: int
+) -> None:
+    @settings(FUZZ, max_examples=examples)
+    @given(query=queries)
+    def run(query: dict[str, Any]) -> None:
+        problems = _query_problems(fuzz, path, actor, query)
+        assert not problems, problems
+
+    run()
+
+
+def test_it_answers_hostile_query_strings_without_a_500(fuzzed: Fuzz) -> None:
+    failures = []
+    for name, path, actor in _get_pages(fuzzed):
+        slow = fz.SKIP_CRAWL.search(path) is not None  # PDFs take a while to render
+        keys = st.one_of(st.sampled_from(QUERY_KEYS), st.text(min_size=1, max_size=8))
+        queries = st.dictionaries(
+            keys, fz.hostile(fuzzed.other_tenant_ids), max_size=3
+        )
+
+        try:
+            _fuzz_query(fuzzed, path, actor, queries, 3 if slow else 6)
+        except AssertionError as error:
+            failures.append(f"{name}@{actor} GET {path}: {str(error)[:400]}")
+    assert not failures, "\n".join(failures)

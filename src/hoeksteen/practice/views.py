@@ -112,8 +112,14 @@ def _render_melding(
     forms_by_name = _melding_forms(melding, _user(request))
     # A step with no form of its own on the page (the confirm and withdraw
     # buttons of a consent) has nowhere to show its errors: show them on top.
+    # Nor has a step the page no longer offers (a melding closed or linked already).
+    offered = set(forms_by_name)
+    if melding.closed_on is not None:
+        offered.discard("close")
+    if melding.melder_account_id is not None:
+        offered.discard("account")
     refused: list[str] = []
-    if bound is not None and bound[0] not in forms_by_name:
+    if bound is not None and bound[0] not in offered:
         refused = [str(error) for errors in bound[1].errors.values() for error in errors]
     if bound is not None:
         forms_by_name[bound[0]] = bound[1]
