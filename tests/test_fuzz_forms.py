@@ -11,6 +11,9 @@ fields, and bad files. Every answer must:
 - if it is a 4xx, have written nothing (a page re-rendered with its errors may
   record that personal data was viewed, a failed sign-in its attempt), and a
   400 must say what is wrong, in Dutch;
+- if it is a success that wrote rows, have written its audit entry with them
+  (every write is an audited action in one transaction: rows without their
+  entry are half a change);
 - never send back sent markup unescaped, nor does the page a success leads to.
 
 Then: CSRF tokens missing or wrong, double submissions, bodies too large or
