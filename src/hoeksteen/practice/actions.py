@@ -150,6 +150,9 @@ def melding_close(
 ) -> Melding:
     now = now or clock.now()
     melding = _held(melding, actor)
+    if melding.closed_on is not None:
+        # A second click on "close", or an old tab: the first closing stands.
+        raise PracticeError(_("This melding is already closed."))
     if outcome not in Outcome.values or outcome == Outcome.OPEN:
         raise PracticeError(_("Choose how the melding ended."))
     if closed_on < melding.first_contact_on or closed_on > now.date():

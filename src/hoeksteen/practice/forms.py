@@ -124,4 +124,11 @@ class MelderAccountForm(forms.Form):
 
 
 class IdForm(forms.Form):
-    id = forms.IntegerField(widget=forms.HiddenInput)
+    # A hidden field: its errors must name what the person chose, not the field.
+    id = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Choose one of the consents of this melding."),
+            "invalid": _("Choose one of the consents of this melding."),
+        },
+    )

@@ -119,6 +119,17 @@ def _render_melding(
     request: HttpRequest, melding: Melding, bound: tuple[str, forms.Form] | None = None
 ) -> HttpResponse:
     forms_by_name = _melding_forms(melding, _user(request))
+    # A step with no form of its own on the page (the confirm and withdraw
+    # buttons of a consent) has nowhere to show its errors: show them on top.
+    # Nor has a step the page no longer offers (a melding closed or linked already).
+    offered = set(forms_by_name)
+    if melding.closed_on is not None:
+        offered.discard("close")
+    if melding.melder_account_id is not None:
+        offered.discard("account")
+    refused: list[str] = []
+    if bound is not None and bound[0] not in offered:
+        refused = [str(error) for errors in bound[1].errors.values() for error in errors]
     if bound is not None:
         forms_by_name[bound[0]] = bound[1]
     return render(
@@ -131,6 +142,7 @@ def _render_melding(
             "sharings": melding.sharings.select_related("consent"),
             "handovers": melding.handovers.select_related("from_vp", "to_vp"),
             "forms": forms_by_name,
+            "refused": refused,
         },
         status=400 if bound is not None else 200,
     )

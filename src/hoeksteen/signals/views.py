@@ -260,7 +260,13 @@ def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_signal(request, signal)
     form = _signal_form(request, request.POST)
     if not form.is_valid():
-        return _render_signal(request, signal, form=form, status=400)
+        # A released signal's page has no form to show the errors on: say why instead.
+        error = (
+            _("This signal has been released and can no longer be changed.")
+            if signal.is_released
+            else ""
+        )
+        return _render_signal(request, signal, form=form, error=error, status=400)
     try:
         actions.qualitative_signal_update(signal=signal, author=user, data=_input(form))
     except actions.SignalError as error:

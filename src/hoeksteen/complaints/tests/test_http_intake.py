@@ -88,6 +88,14 @@ def test_it_refuses_a_wrong_receipt_code_with_a_clear_message(
     assert "We do not know this code" in text(response)
 
 
+def test_it_asks_for_the_code_when_the_receipt_form_is_sent_empty(acme: Organisation) -> None:
+    # Found by tests/test_fuzz_forms.py: an empty POST answered 400 without a message.
+    response = english().post(RECEIPT_URL, {})
+
+    assert response.status_code == 400
+    assert 'class="errorlist"' in text(response)
+
+
 def test_it_refuses_even_the_right_code_after_ten_wrong_ones(
     subject_vp: User, hr_handler: User
 ) -> None:

@@ -173,7 +173,8 @@ def _receipt_checks(request: HttpRequest, organisation: Organisation) -> list[ra
 @require_http_methods(["GET", "POST"])
 def receipt(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = public_organisation(slug)
-    form = ReceiptForm(request.POST or None)
+    # Bound for every POST: an empty one must say the code is missing.
+    form = ReceiptForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         checks = _receipt_checks(request, organisation)

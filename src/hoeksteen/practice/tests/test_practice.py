@@ -198,3 +198,40 @@ def acme_category(acme: Organisation) -> int:
 
 def other_org_category(organisation: Organisation) -> int:
     return acme_category(organisation)
+
+
+def test_it_explains_a_consent_button_sent_without_a_valid_consent(
+    login_as: Callable[[User], Client], melding: Melding, subject_vp: User
+) -> None:
+    # Found by tests/test_fuzz_forms.py: a 400 with no message anywhere on the page.
+    client = login_as(subject_vp)
+    for step in ("confirm", "withdraw"):
+        response = client.post(
+            f"/o/acme/praktijk/{melding.pk}/stap/{step}/",
+            {f"{step}-id": "x"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert response.status_code == 400
+        assert "Choose one of the consents of this melding." in response.content.decode()
+
+
+def test_it_closes_a_melding_once_when_the_button_is_clicked_twice(
+    login_as: Callable[[User], Client], melding: Melding, subject_vp: User
+) -> None:
+    # Found by tests/test_fuzz_forms.py: the second click closed it again, with a new date.
+    from hoeksteen.audit.models import AuditEntry
+
+    client = login_as(subject_vp)
+    url = f"/o/acme/praktijk/{melding.pk}/stap/close/"
+    first = client.post(url, {"close-outcome": "referred", "close-closed_on": "2026-03-03"})
+    assert first.status_code == 302
+    second = client.post(
+        url,
+        {"close-outcome": "heard", "close-closed_on": "2026-03-04"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert second.status_code == 400
+    assert "This melding is already closed." in second.content.decode()
+    melding.refresh_from_db()
+    assert (melding.outcome, str(melding.closed_on)) == ("referred", "2026-03-03")
+    assert AuditEntry.objects.filter(action="melding.closed").count() == 1

@@ -255,3 +255,24 @@ def test_it_keeps_the_writing_pages_to_vps_and_drafts_to_their_author(
     assert other.post(f"/o/acme/signalen/signaal/{signal.pk}/vrijgeven/").status_code == 404
     signal.refresh_from_db()
     assert not signal.is_released
+
+
+def test_it_says_why_a_released_signal_cannot_be_changed(
+    login_as: Callable[[User], Client], acme: Organisation, subject_vp: User
+) -> None:
+    # Found by tests/test_fuzz_forms.py: a change with an error answered 400 without a word.
+    signal = actions.qualitative_signal_write(
+        organisation=acme,
+        author=subject_vp,
+        data=actions.SignalInput(year=YEAR, period="year", text="Werkdruk."),
+    )
+    actions.qualitative_signal_release(signal=signal, author=subject_vp, confirmed=None)
+    response = login_as(subject_vp).post(
+        f"/o/acme/signalen/signaal/{signal.pk}/",
+        {"year": YEAR, "period": "no such period", "text": "Anders."},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "This signal has been released and can no longer be changed." in (
+        response.content.decode()
+    )
