@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -95,3 +96,35 @@ def test_it_answers_as_hoeksteen_without_a_version(server: Server) -> None:
 
     with urllib.request.urlopen(server.url + "/healthz", timeout=30) as response:  # noqa: S310
         assert response.headers["Server"] == "hoeksteen"
+
+
+def test_it_tells_a_container_whether_the_server_answers(server: Server) -> None:
+    import socket
+
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    nobody = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    closed.close()
+    env = python_env(Path(server.stdout).parent)
+
+    answering = subprocess.run(  # noqa: S603 - our own interpreter and command
+        [sys.executable, "-m", "hoeksteen", "healthcheck", "--url", server.url],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    silent = subprocess.run(  # noqa: S603 - our own interpreter and command
+        [sys.executable, "-m", "hoeksteen", "healthcheck", "--url", nobody],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert answering.returncode == 0, answering.stderr
+    assert answering.stdout.startswith("OK: ")
+    assert silent.returncode == 1
+    assert "did not answer" in silent.stderr
