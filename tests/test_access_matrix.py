@@ -93,6 +93,9 @@ MATRIX: dict[str, dict[str, str]] = {
     "home": signed_in(),  # sends a visitor to sign in, a member to their organisation
     "healthz": everyone(),
     "readyz": everyone(),
+    # Prometheus metrics: absent (404) unless HOEKSTEEN_METRICS_TOKEN is set, then
+    # only with that bearer token; core/tests/test_metrics.py checks the token.
+    "metrics": everyone("404"),
     "set_language": everyone(),
     "people:login": everyone(),
     # Single sign-on is off unless configured (tests/test_oidc_sign_in.py turns

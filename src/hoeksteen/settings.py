@@ -16,6 +16,7 @@ import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from hoeksteen.core.env import env_bool, env_int, env_list, env_str
+from hoeksteen.core.logs import log_format
 
 # Lets generic Django classes be subscripted at run time (AdminUserCreationForm[User]).
 django_stubs_ext.monkeypatch()
@@ -422,14 +423,38 @@ ATTACHMENT_MAX_COUNT = env_int("ATTACHMENT_MAX_COUNT", 5)
 # worker; 0 leaves the tick to an external timer (production).
 TICK_INTERVAL = env_int("HOEKSTEEN_TICK_INTERVAL", 0)
 
+# --- Deployment: metrics and logs (issue 9) -----------------------------------
+# HOEKSTEEN_METRICS_TOKEN: the bearer token Prometheus sends to /metrics.
+# Unset, /metrics does not exist (404).
+METRICS_TOKEN = env_str("HOEKSTEEN_METRICS_TOKEN", "")
+# First, so it times the whole request; it labels by view name only.
+MIDDLEWARE.insert(0, "hoeksteen.core.metrics.RequestMetricsMiddleware")
+if PRODUCTION:
+    # Prometheus scrapes inside the network, like the health probes.
+    SECURE_REDIRECT_EXEMPT.append(r"^metrics$")
+
+# HOEKSTEEN_LOG_FORMAT: json (production default) or plain (embedded default);
+# HOEKSTEEN_LOG_LEVEL: the root level. Both Django's and gunicorn's lines go
+# through PersonalDataFilter: no addresses, e-mail addresses or query strings.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"personal_data": {"()": "hoeksteen.core.logs.PersonalDataFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "hoeksteen.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": log_format(),
+            "filters": ["personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("HOEKSTEEN_LOG_LEVEL", "INFO")},
     "loggers": {
         # axes logs usernames and addresses on every attempt; keep it to warnings.
         "axes": {"level": "WARNING"},
     },
 }
+# --- end of deployment block ---------------------------------------------------

@@ -7,6 +7,8 @@ or says more than "ok" or what is not ready.
 
 from __future__ import annotations
 
+import secrets
+
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
@@ -33,9 +35,15 @@ def _problems() -> list[str]:
     except Exception:  # any database failure means: not ready
         problems.append("database")
     try:
-        cache.set("readyz", "1", timeout=5)
-        if cache.get("readyz") != "1":
+        # A key of its own per probe, so two workers probing at once do not
+        # read each other's value; a generous expiry, because on SQLite the
+        # database cache may wait for a busy writer longer than a few seconds
+        # before it stores the value (the expiry is fixed before that wait).
+        key = f"readyz:{secrets.token_hex(8)}"
+        cache.set(key, key, timeout=120)
+        if cache.get(key) != key:
             problems.append("cache")
+        cache.delete(key)
     except Exception:  # any cache failure means: not ready
         problems.append("cache")
     return problems

@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 from django.utils.module_loading import autodiscover_modules
 
+from hoeksteen.core.metrics import record_tick_success
+
 logger = logging.getLogger(__name__)
 
 Job = Callable[[dt.datetime], int]
@@ -33,4 +35,5 @@ def run_tick(*, now: dt.datetime) -> dict[str, int]:
     done: dict[str, int] = {}
     for name, job in sorted(_JOBS.items()):
         done[name] = job(now)
+    record_tick_success(now=now)
     return done

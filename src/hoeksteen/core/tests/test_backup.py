@@ -141,7 +141,9 @@ class Instances:
         }
         env.pop("DATABASE_URL", None)
         if self.postgres:
-            database = f"hoeksteen_{name}"
+            # Named after the suite's own database (test_NAME -> NAME_bk_…), so
+            # suites that share a server keep to their own names.
+            database = f"{self.db['NAME'].removeprefix('test_')}_{name}"
             with self._admin() as admin:
                 admin.execute(f'CREATE DATABASE "{database}"')
             self.databases.append(database)
