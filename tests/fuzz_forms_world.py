@@ -438,7 +438,8 @@ READ_ACTIONS = {
 }
 # A wrong second-factor code is recorded for the security officer.
 FAILED_SIGN_IN_ACTIONS = {"auth.2fa_failed"}
-SIGN_IN_MODELS = {"axes.accessattempt"}
+# The guessing limits count attempts in their own table (core.ratelimit).
+SIGN_IN_MODELS = {"axes.accessattempt", "core.attemptcounter"}
 
 
 def snapshot() -> dict[str, int]:
@@ -476,8 +477,14 @@ def unexplained_writes(
 
 
 # Written without an audit entry of their own by design: the sign-in lockout's
-# attempts, the outbox (queued in the audited action's transaction), the cache.
-UNAUDITED = {"axes.accessattempt", "axes.accessfailurelog", "axes.accesslog"}
+# attempts and the guessing limits' counters, the outbox (queued in the
+# audited action's transaction), the cache.
+UNAUDITED = {
+    "axes.accessattempt",
+    "axes.accessfailurelog",
+    "axes.accesslog",
+    "core.attemptcounter",
+}
 
 
 def unaudited_writes(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
