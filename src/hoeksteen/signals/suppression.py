@@ -195,6 +195,7 @@ class _Network:
         self.adjacency: list[list[tuple[int, int]]] = [[] for _ in range(self.nodes)]
         self.hidden_adjacency: list[list[tuple[int, int]]] = [[] for _ in range(self.nodes)]
         self.hidden: set[int] = set()
+        self.is_hidden = [False] * len(arcs)  # the same, for the closing path's inner loop
         for index, (tail, head) in enumerate(zip(self.tails, self.heads, strict=True)):
             self.adjacency[tail].append((index, head))
             self.adjacency[head].append((index, tail))
@@ -204,6 +205,7 @@ class _Network:
         for index in indices:
             if index not in self.hidden:
                 self.hidden.add(index)
+                self.is_hidden[index] = True
                 tail, head = self.tails[index], self.heads[index]
                 self.hidden_adjacency[tail].append((index, head))
                 self.hidden_adjacency[head].append((index, tail))
@@ -256,7 +258,7 @@ class _Network:
         exists: the counts form a circulation, so every non-zero arc lies on a
         cycle of non-zero arcs.
         """
-        hidden, zero, costs = self.hidden, self.zero, self.costs
+        is_hidden, zero, costs = self.is_hidden, self.zero, self.costs
         start, goal = self.heads[bridge], self.tails[bridge]
         best: dict[int, int] = {start: 0}
         came_by: dict[int, tuple[int, int]] = {}
@@ -271,7 +273,7 @@ class _Network:
             for index, neighbour in self.adjacency[node]:
                 if index == bridge:
                     continue
-                if index in hidden:
+                if is_hidden[index]:
                     cost = 0
                 elif zero[index]:
                     continue
