@@ -146,8 +146,11 @@ def publication_for(*, organisation: Organisation, year: int, today: dt.date) ->
     return _publish(
         rows,
         k=k_threshold(organisation),
-        categories=MeldingCategory.objects.filter(organisation=organisation),
-        departments=Department.objects.filter(organisation=organisation),
+        categories=MeldingCategory.objects.filter(organisation=organisation).values_list(
+            *_CATEGORY
+        ),
+        departments=Department.objects.filter(organisation=organisation).values_list(*_DEPARTMENT),
+        labels=_other_labels(),
     )
 
 
@@ -165,19 +168,25 @@ def publications_of_year(*, year: int, today: dt.date) -> dict[int, Publication]
     kept = _retained_counts(RetainedMeldingCount.objects.all(), year, start, end)
     for row in [*counts, *kept]:
         rows.setdefault(row["organisation_id"], []).append(row)
-    categories: dict[int, list[MeldingCategory]] = {}
-    for category in MeldingCategory.objects.all():
-        categories.setdefault(category.organisation_id, []).append(category)
-    departments: dict[int, list[Department]] = {}
-    for department in Department.objects.all():
-        departments.setdefault(department.organisation_id, []).append(department)
+    categories: dict[int, list[_Category]] = {}
+    for organisation_id, pk, name, is_active in MeldingCategory.objects.values_list(
+        "organisation_id", *_CATEGORY
+    ):
+        categories.setdefault(organisation_id, []).append((pk, name, is_active))
+    departments: dict[int, list[_Department]] = {}
+    for organisation_id, pk, name in Department.objects.values_list(
+        "organisation_id", *_DEPARTMENT
+    ):
+        departments.setdefault(organisation_id, []).append((pk, name))
     thresholds = ComplaintRegulation.objects.values_list("organisation_id", "k_threshold")
+    labels = _other_labels()  # translated once, not per organisation
     return {
         organisation_id: _publish(
             rows.get(organisation_id, []),
             k=k,
             categories=categories.get(organisation_id, []),
             departments=departments.get(organisation_id, []),
+            labels=labels,
         )
         for organisation_id, k in thresholds
     }
@@ -199,12 +208,27 @@ def _retained_counts(
     ]
 
 
+# Categories and departments as (pk, name, is_active) and (pk, name): the
+# report needs no more of them, and model instances cost more than the
+# suppression when every organisation is published at once.
+_Category = tuple[int, str, bool]
+_Department = tuple[int, str]
+_CATEGORY = ("pk", "name", "is_active")
+_DEPARTMENT = ("pk", "name")
+
+
+def _other_labels() -> tuple[str, str]:
+    """The rows that gather small categories and departments, in the active language."""
+    return _("Other categories"), _("Other departments or none")
+
+
 def _publish(
     rows: list[Mapping[str, Any]],
     *,
     k: int,
-    categories: Iterable[MeldingCategory],
-    departments: Iterable[Department],
+    categories: Iterable[_Category],
+    departments: Iterable[_Department],
+    labels: tuple[str, str],
 ) -> Publication:
     by_category: dict[int, list[int]] = {}
     by_department: dict[int | None, int] = {}
@@ -215,17 +239,15 @@ def _publish(
         )
     return publish_year(
         categories=[
-            (category.name, tuple(by_category.get(category.pk, (0, 0, 0, 0))))
-            for category in categories
-            if category.is_active or category.pk in by_category
+            (name, tuple(by_category.get(pk, (0, 0, 0, 0))))
+            for pk, name, is_active in categories
+            if is_active or pk in by_category
         ],
-        departments=[
-            (department.name, by_department.get(department.pk, 0)) for department in departments
-        ],
+        departments=[(name, by_department.get(pk, 0)) for pk, name in departments],
         unassigned=by_department.get(None, 0),
         k=k,
-        other_categories=_("Other categories"),
-        other_departments=_("Other departments or none"),
+        other_categories=labels[0],
+        other_departments=labels[1],
     )
 
 

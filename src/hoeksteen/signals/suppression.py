@@ -67,7 +67,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import heapq
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from fractions import Fraction
 
 Key = Hashable
@@ -162,93 +162,136 @@ _SOURCE, _SINK, _MIDDLE = ("source",), ("sink",), ("middle",)
 def _protect(arcs: Sequence[_Arc], k: int) -> set[Key]:
     """The keys to hide: primary suppression, then complements to a fixed point."""
     hidden = {arc.key for arc in arcs if 0 < arc.value < k}
-    # Tiers weigh more than any sum of counts, so a cheaper tier always wins.
-    penalty = 1 + sum(arc.value for arc in arcs)
-    while (bridge := _first_bridge(arcs, hidden)) is not None:
-        hidden |= _closing_cycle(arcs, hidden, bridge, penalty)
-    return hidden
+    if not hidden:  # nothing small: nothing to protect, no network to build
+        return hidden
+    network = _Network(arcs, hidden)
+    while (bridge := network.first_bridge()) is not None:
+        network.close(bridge)
+    return {arcs[index].key for index in network.hidden}
 
 
-def _first_bridge(arcs: Sequence[_Arc], hidden: set[Key]) -> _Arc | None:
-    """The first hidden arc on no cycle of hidden arcs: its value could be computed.
+class _Network:
+    """The arcs of one `_protect`, numbered once: nodes and arcs become list indices.
 
-    Tarjan's bridge search over the hidden arcs as an undirected multigraph
-    (parallel arcs are told apart by their index, not by their end nodes).
+    `_protect` closes one bridge at a time and each closing changes only which
+    arcs are hidden, so the network is built once and not again per bridge.
+    The search for the cheapest closing path visits every node's arcs in the
+    order of `arcs`, as a network rebuilt from `arcs` would: ties between
+    equally cheap paths fall the same way, and so does the publication.
     """
-    hidden_arcs = [arc for arc in arcs if arc.key in hidden]
-    adjacency: dict[Node, list[tuple[int, Node]]] = {}
-    for index, arc in enumerate(hidden_arcs):
-        adjacency.setdefault(arc.tail, []).append((index, arc.head))
-        adjacency.setdefault(arc.head, []).append((index, arc.tail))
-    discovered: dict[Node, int] = {}
-    low: dict[Node, int] = {}
-    bridges: list[int] = []
-    for root in adjacency:
-        if root in discovered:
-            continue
-        discovered[root] = low[root] = len(discovered)
-        stack = [(root, -1, iter(adjacency[root]))]
-        while stack:
-            node, via, neighbours = stack[-1]
-            for index, neighbour in neighbours:
-                if index == via:
-                    continue
-                if neighbour in discovered:
-                    low[node] = min(low[node], discovered[neighbour])
+
+    def __init__(self, arcs: Sequence[_Arc], hidden: set[Key]) -> None:
+        if len({arc.key for arc in arcs}) != len(arcs):
+            raise ValueError("Every figure needs its own key.")
+        numbers: dict[Node, int] = {}
+        self.tails = [numbers.setdefault(arc.tail, len(numbers)) for arc in arcs]
+        self.heads = [numbers.setdefault(arc.head, len(numbers)) for arc in arcs]
+        # Tiers weigh more than any sum of counts, so a cheaper tier always wins.
+        penalty = 1 + sum(arc.value for arc in arcs)
+        self.costs = [arc.value + arc.tier * penalty for arc in arcs]
+        self.zero = [arc.value == 0 for arc in arcs]
+        self.nodes = len(numbers)
+        # Every arc, both ways round, for the closing path; the hidden ones for bridges.
+        self.adjacency: list[list[tuple[int, int]]] = [[] for _ in range(self.nodes)]
+        self.hidden_adjacency: list[list[tuple[int, int]]] = [[] for _ in range(self.nodes)]
+        self.hidden: set[int] = set()
+        self.is_hidden = [False] * len(arcs)  # the same, for the closing path's inner loop
+        for index, (tail, head) in enumerate(zip(self.tails, self.heads, strict=True)):
+            self.adjacency[tail].append((index, head))
+            self.adjacency[head].append((index, tail))
+        self._hide(index for index, arc in enumerate(arcs) if arc.key in hidden)
+
+    def _hide(self, indices: Iterable[int]) -> None:
+        for index in indices:
+            if index not in self.hidden:
+                self.hidden.add(index)
+                self.is_hidden[index] = True
+                tail, head = self.tails[index], self.heads[index]
+                self.hidden_adjacency[tail].append((index, head))
+                self.hidden_adjacency[head].append((index, tail))
+
+    def first_bridge(self) -> int | None:
+        """The first hidden arc (in the order of `arcs`) on no cycle of hidden arcs:
+        its value could be computed.
+
+        Tarjan's bridge search over the hidden arcs as an undirected multigraph
+        (parallel arcs are told apart by their index, not by their end nodes).
+        Which arcs are bridges does not depend on the order of the search.
+        """
+        adjacency = self.hidden_adjacency
+        discovered = [-1] * self.nodes
+        low = [0] * self.nodes
+        found = 0
+        bridges: list[int] = []
+        for root in range(self.nodes):
+            if discovered[root] >= 0 or not adjacency[root]:
+                continue
+            discovered[root] = low[root] = found
+            found += 1
+            stack = [(root, -1, iter(adjacency[root]))]
+            while stack:
+                node, via, neighbours = stack[-1]
+                for index, neighbour in neighbours:
+                    if index == via:
+                        continue
+                    if discovered[neighbour] >= 0:
+                        low[node] = min(low[node], discovered[neighbour])
+                    else:
+                        discovered[neighbour] = low[neighbour] = found
+                        found += 1
+                        stack.append((neighbour, index, iter(adjacency[neighbour])))
+                        break
                 else:
-                    discovered[neighbour] = low[neighbour] = len(discovered)
-                    stack.append((neighbour, index, iter(adjacency[neighbour])))
-                    break
-            else:
-                stack.pop()
-                if stack:
-                    parent = stack[-1][0]
-                    low[parent] = min(low[parent], low[node])
-                    if low[node] > discovered[parent]:
-                        bridges.append(via)
-    return hidden_arcs[min(bridges)] if bridges else None
+                    stack.pop()
+                    if stack:
+                        parent = stack[-1][0]
+                        low[parent] = min(low[parent], low[node])
+                        if low[node] > discovered[parent]:
+                            bridges.append(via)
+        return min(bridges) if bridges else None
 
+    def close(self, bridge: int) -> None:
+        """Hide the published arcs of the cheapest path that closes a hidden cycle
+        through `bridge`.
 
-def _closing_cycle(arcs: Sequence[_Arc], hidden: set[Key], bridge: _Arc, penalty: int) -> set[Key]:
-    """The published arcs of the cheapest path that closes a hidden cycle through `bridge`.
-
-    Hidden arcs cost nothing, zeros may not be used. Such a path always
-    exists: the counts form a circulation, so every non-zero arc lies on a
-    cycle of non-zero arcs.
-    """
-    adjacency: dict[Node, list[tuple[int, _Arc, Node]]] = {}
-    for arc in arcs:
-        if arc is bridge or (arc.key not in hidden and arc.value == 0):
-            continue
-        cost = 0 if arc.key in hidden else arc.value + arc.tier * penalty
-        adjacency.setdefault(arc.tail, []).append((cost, arc, arc.head))
-        adjacency.setdefault(arc.head, []).append((cost, arc, arc.tail))
-    start, goal = bridge.head, bridge.tail
-    best: dict[Node, int] = {start: 0}
-    came_by: dict[Node, tuple[_Arc, Node]] = {}
-    order = 0  # breaks ties by discovery, so nodes themselves are never compared
-    queue: list[tuple[int, int, Node]] = [(0, order, start)]
-    while queue:
-        distance, _, node = heapq.heappop(queue)
-        if node == goal:
-            break
-        if distance > best[node]:
-            continue
-        for cost, arc, neighbour in adjacency.get(node, ()):
-            if neighbour not in best or distance + cost < best[neighbour]:
-                best[neighbour] = distance + cost
-                came_by[neighbour] = (arc, node)
-                order += 1
-                heapq.heappush(queue, (distance + cost, order, neighbour))
-    if goal not in came_by:
-        raise ValueError("The counts are inconsistent: a total is not the sum of its parts.")
-    complements: set[Key] = set()
-    node = goal
-    while node != start:
-        arc, node = came_by[node]
-        if arc.key not in hidden:
-            complements.add(arc.key)
-    return complements
+        Hidden arcs cost nothing, zeros may not be used. Such a path always
+        exists: the counts form a circulation, so every non-zero arc lies on a
+        cycle of non-zero arcs.
+        """
+        is_hidden, zero, costs = self.is_hidden, self.zero, self.costs
+        start, goal = self.heads[bridge], self.tails[bridge]
+        best: dict[int, int] = {start: 0}
+        came_by: dict[int, tuple[int, int]] = {}
+        order = 0  # breaks ties by discovery
+        queue: list[tuple[int, int, int]] = [(0, order, start)]
+        while queue:
+            distance, _, node = heapq.heappop(queue)
+            if node == goal:
+                break
+            if distance > best[node]:
+                continue
+            for index, neighbour in self.adjacency[node]:
+                if index == bridge:
+                    continue
+                if is_hidden[index]:
+                    cost = 0
+                elif zero[index]:
+                    continue
+                else:
+                    cost = costs[index]
+                if neighbour not in best or distance + cost < best[neighbour]:
+                    best[neighbour] = distance + cost
+                    came_by[neighbour] = (index, node)
+                    order += 1
+                    heapq.heappush(queue, (distance + cost, order, neighbour))
+        if goal not in came_by:
+            raise ValueError("The counts are inconsistent: a total is not the sum of its parts.")
+        path: list[int] = []
+        node = goal
+        while node != start:
+            index, node = came_by[node]
+            path.append(index)
+        self._hide(path)
 
 
 def _shown(value: int, key: Key, hidden: set[Key]) -> int | None:
