@@ -244,7 +244,7 @@ def test_it_counts_the_overdue_cases_of_all_pages_on_every_page(
     assert "Page 1 of 2" in first
 
 
-@pytest.mark.parametrize("number", ["9", "0", "-1"])
+@pytest.mark.parametrize("number", ["9", "0", "-1", "99999999999999999999"])
 def test_it_gives_the_last_page_for_a_number_outside_the_pages(
     login_as: Callable[[User], Client],
     acme: Organisation,

@@ -165,6 +165,7 @@ def case_lists(
 
 
 _FILED, _ABOUT_ME, _SUPPORTING = 1, 2, 3
+_LAST_PAGE_WITHOUT_COUNTING = 10_000
 
 
 def _counted_page(
@@ -185,7 +186,9 @@ def _counted_page(
     gives the first page, one past the end (or below 1) the last — those
     rare requests count first, as before."""
     number = 1 if page is None else int(page) if page.isascii() and page.isdigit() else 0
-    if number >= 1:
+    # A huge number would become an OFFSET the database refuses: past this
+    # bound (far beyond any list) the page is found by counting first.
+    if 1 <= number <= _LAST_PAGE_WITHOUT_COUNTING:
         start = (number - 1) * per_page
         rows = list(
             handled.annotate(
