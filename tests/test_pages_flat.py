@@ -210,3 +210,78 @@ def test_it_lists_filed_about_me_and_supported_cases_each_in_their_own_section(
     assert uninformed.reference not in as_vp
     as_supporter = login_as(supporter).get("/o/acme/klachten/").content.decode()
     assert _section(as_supporter, "Complaints in which you support a VP") == [informed.reference]
+
+
+def _due_in_future(complaints: list[Complaint]) -> None:
+    """Each one day later, so none is due at the moment of the request."""
+    for c in complaints:
+        Complaint.objects.filter(pk=c.pk).update(
+            decision_due_at=c.decision_due_at + dt.timedelta(days=1)
+        )
+
+
+def _overdue_message(page: str) -> str | None:
+    found = re.search(r"(\d+) complaints? (?:has|have) a term that has passed", page)
+    return found.group(1) if found else None
+
+
+def test_it_counts_the_overdue_cases_of_all_pages_on_every_page(
+    login_as: Callable[[User], Client], acme: Organisation, hr_handler: User, subject_vp: User
+) -> None:
+    on_time = _complaints(acme, hr_handler, subject_vp, CASES_PER_PAGE)
+    _due_in_future(on_time)
+    late = _complaints(acme, hr_handler, subject_vp, 2)
+    # Due long after the others: the overdue ones sort onto the second page.
+    Complaint.objects.filter(pk__in=[c.pk for c in late]).update(
+        decision_due_at=timezone.now() + dt.timedelta(days=400),
+        feedback_due_at=timezone.now() - dt.timedelta(days=1),
+    )
+    client = login_as(hr_handler)
+    first = client.get("/o/acme/klachten/").content.decode()
+    second = client.get("/o/acme/klachten/?pagina=2").content.decode()
+    assert not set(_references(first)) & {c.reference for c in late}
+    assert _overdue_message(first) == _overdue_message(second) == "2"
+    assert "Page 1 of 2" in first
+
+
+@pytest.mark.parametrize("number", ["9", "0", "-1", "99999999999999999999"])
+def test_it_gives_the_last_page_for_a_number_outside_the_pages(
+    login_as: Callable[[User], Client],
+    acme: Organisation,
+    hr_handler: User,
+    subject_vp: User,
+    number: str,
+) -> None:
+    open_ = _complaints(acme, hr_handler, subject_vp, CASES_PER_PAGE + 2)
+    page = login_as(hr_handler).get(f"/o/acme/klachten/?pagina={number}").content.decode()
+    assert _references(page) == [c.reference for c in open_[CASES_PER_PAGE:]]
+    assert "Page 2 of 2" in page
+
+
+def test_it_shows_each_of_two_users_in_sequence_their_own_list(
+    login_as: Callable[[User], Client], acme: Organisation, hr_handler: User, subject_vp: User
+) -> None:
+    """One process, one client, two users after each other: nothing the page
+    learnt for the first (counts, whether they filed anything) reaches the
+    second."""
+    other = UserFactory(username="second_handler")
+    MembershipFactory(organisation=acme, user=other, hr=True)
+    mine = _complaints(acme, hr_handler, subject_vp, 3)
+    theirs = _complaints(acme, other, subject_vp, 2)
+    Complaint.objects.filter(pk=theirs[0].pk).update(
+        feedback_due_at=timezone.now() - dt.timedelta(days=1)
+    )
+    filed = _complaints(acme, hr_handler, subject_vp, 1)[0]
+    _due_in_future([*mine, *theirs, filed])
+    Complaint.objects.filter(pk=filed.pk).update(complainant=other)
+    for _ in range(2):
+        as_handler = login_as(hr_handler).get("/o/acme/klachten/").content.decode()
+        assert sorted(_references(as_handler)) == sorted(c.reference for c in [*mine, filed])
+        assert _overdue_message(as_handler) is None
+        assert "Complaints you filed" not in as_handler
+        as_other = login_as(other).get("/o/acme/klachten/").content.decode()
+        assert _section(as_other, "Complaints you handle or investigate") == [
+            c.reference for c in theirs
+        ]
+        assert _section(as_other, "Complaints you filed") == [filed.reference]
+        assert _overdue_message(as_other) == "1"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Collection
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value, Window
 from django.http import Http404
 
 from hoeksteen.access.complaint_rules import (
@@ -107,10 +107,12 @@ class _CountedPaginator(Paginator):  # type: ignore[type-arg]
 def case_lists(
     *, user: User, organisation: Organisation, now: dt.datetime, page: str | None, per_page: int
 ) -> CaseLists:
-    """The lists of the complaints page in four queries whatever their length:
-    the handled cases' count and overdue count, one page of them, and the
-    (few) cases the user filed, is the subject of, or supports. The access
-    rule is built once (complaints_visible_to) and narrowed for each."""
+    """The lists of the complaints page in two queries whatever their length:
+    one page of the handled cases, which also counts all of them and the
+    overdue ones (window counts), and the (few) cases the user filed, is the
+    subject of, or supports. The access rule is built once
+    (complaints_visible_to) and narrowed for each. Only a page number past
+    the last page costs a third query, to count and find the last page."""
     # A list shows no text of a complaint: leave its ciphertext unread.
     visible = (
         complaints_visible_to(user)
@@ -119,29 +121,43 @@ def case_lists(
     )
     handled = (
         visible.filter(Q(handler=user) | Q(committee_member=user))
-        .select_related("subject_vp")
         # Open cases (no closed_at) first on every database: PostgreSQL sorts
         # NULL last in ascending order, SQLite first.
         .order_by(F("closed_at").asc(nulls_first=True), "decision_due_at", "id")
     )
-    counts = handled.aggregate(total=Count("id"), overdue=Count("id", filter=overdue(now)))
-    # One query in three arms, each on an index of its own (complainant,
-    # subject VP, the support assignments of this supporter): an OR of them
-    # would filter every complaint of the organisation instead.
+    # The filed / about-me / supporting lists: one query in three arms, each
+    # on an index of its own (complainant, subject VP, the support assignments
+    # of this supporter): an OR of them would filter every complaint of the
+    # organisation instead.
     supported_ids = SupportAssignment.objects.filter(supporter=user, ended_at__isnull=True).values(
         "complaint_id"
     )
     arms = [
-        visible.filter(complainant=user).annotate(arm=Value(_FILED)),
-        visible.filter(subject_vp=user, vp_informed_at__isnull=False).annotate(
-            arm=Value(_ABOUT_ME)
-        ),
-        visible.filter(pk__in=supported_ids).annotate(arm=Value(_SUPPORTING)),
+        Q(complainant=user),
+        Q(subject_vp=user, vp_informed_at__isnull=False),
+        Q(pk__in=supported_ids),
     ]
-    rows = list(arms[0].union(*arms[1:], all=True).order_by("received_at", "id"))
+    # Most people on this page (handlers) are in none of them: the page query
+    # asks whether any complaint of the organisation could be in an arm (a
+    # superset of what the access rule lets through), and when none can, the
+    # three arms with the access rule compiled into each are not run at all.
+    in_an_arm = {
+        f"_in_arm_{i}": Exists(Complaint.objects.filter(arm, organisation=organisation))
+        for i, arm in enumerate(arms)
+    }
+    handled_page, overdue_count, maybe_in_arms = _counted_page(
+        handled, page, per_page, now=now, in_an_arm=in_an_arm
+    )
+    rows: list[Any] = []  # complaints, each annotated with its arm
+    if maybe_in_arms:
+        labelled = [
+            visible.filter(arm).annotate(arm=Value(label))
+            for arm, label in zip(arms, (_FILED, _ABOUT_ME, _SUPPORTING), strict=True)
+        ]
+        rows = list(labelled[0].union(*labelled[1:], all=True).order_by("received_at", "id"))
     return CaseLists(
-        handled=_CountedPaginator(handled, per_page, counts["total"]).get_page(page),
-        overdue=counts["overdue"],
+        handled=handled_page,
+        overdue=overdue_count,
         filed=[c for c in rows if c.arm == _FILED],
         about_me=[c for c in rows if c.arm == _ABOUT_ME],
         supporting=[c for c in rows if c.arm == _SUPPORTING],
@@ -149,6 +165,48 @@ def case_lists(
 
 
 _FILED, _ABOUT_ME, _SUPPORTING = 1, 2, 3
+_LAST_PAGE_WITHOUT_COUNTING = 10_000
+
+
+def _counted_page(
+    handled: QuerySet[Complaint],
+    page: str | None,
+    per_page: int,
+    *,
+    now: dt.datetime,
+    in_an_arm: dict[str, Exists],
+) -> tuple[Page[Complaint], int, bool]:
+    """The requested page of `handled`, how many of all of them are overdue,
+    and whether any of the `in_an_arm` subqueries finds a row (True when the
+    page query could not tell).
+
+    The page query counts all rows and the overdue ones in window functions
+    (evaluated before LIMIT), so the access rule is compiled and run once.
+    Answers exactly as Paginator.get_page: a page number that is no number
+    gives the first page, one past the end (or below 1) the last — those
+    rare requests count first, as before."""
+    number = 1 if page is None else int(page) if page.isascii() and page.isdigit() else 0
+    # A huge number would become an OFFSET the database refuses: past this
+    # bound (far beyond any list) the page is found by counting first.
+    if 1 <= number <= _LAST_PAGE_WITHOUT_COUNTING:
+        start = (number - 1) * per_page
+        rows = list(
+            handled.annotate(
+                _total=Window(Count("id")),
+                _overdue=Window(Count("id", filter=overdue(now))),
+                **in_an_arm,
+            )[start : start + per_page]
+        )
+        if rows:
+            first = rows[0]
+            paginator = _CountedPaginator(handled, per_page, first._total)
+            maybe = any(getattr(first, name) for name in in_an_arm)
+            return Page(rows, number, paginator), first._overdue, maybe
+        if number == 1:
+            return Page([], 1, _CountedPaginator(handled, per_page, 0)), 0, True
+    counts = handled.aggregate(total=Count("id"), overdue=Count("id", filter=overdue(now)))
+    paginator = _CountedPaginator(handled, per_page, counts["total"])
+    return paginator.get_page(page), counts["overdue"], True
 
 
 def complaint_open_for(
