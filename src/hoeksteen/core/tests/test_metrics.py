@@ -144,6 +144,11 @@ def test_it_keeps_names_addresses_slugs_and_ids_out_of_the_metrics(
     text = client.get("/metrics", **AUTH).content.decode()  # type: ignore[arg-type]
 
     assert 'view="complaints:case"' in text
+    # A scrape could carry personal data in its names and labels; the sample
+    # values are numbers, and a timestamp may hold any run of digits.
+    shown = "\n".join(
+        line if line.startswith("#") else line.rsplit(" ", 1)[0] for line in text.splitlines()
+    )
     for personal in (
         "zonnebloem",
         "Zonnebloem",
@@ -158,4 +163,4 @@ def test_it_keeps_names_addresses_slugs_and_ids_out_of_the_metrics(
         "203.0.113.77",
         "/o/",
     ):
-        assert personal not in text, personal
+        assert personal not in shown, personal
