@@ -1,10 +1,11 @@
-"""Tick jobs of privacy: the retention purge."""
+"""Tick jobs of privacy: the retention purge, and what nothing needs any more."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from hoeksteen.outbox.tick import tick_job
+from hoeksteen.privacy.orphans import orphan_documents_remove
 from hoeksteen.privacy.retention import purge_expired
 
 
@@ -22,3 +23,8 @@ def forget_sign_in_attempts(now: dt.datetime) -> int:
     old = AccessAttempt.objects.filter(attempt_time__lt=now - dt.timedelta(days=1))
     deleted: int = old.delete()[0]
     return deleted
+
+
+@tick_job("privacy.remove_orphan_documents")
+def remove_orphan_documents(now: dt.datetime) -> int:
+    return orphan_documents_remove(now=now)
