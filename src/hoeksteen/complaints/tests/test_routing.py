@@ -42,6 +42,24 @@ def _file(organisation: Organisation, complainant: User, data: ComplaintInput) -
     ).complaint
 
 
+def _investigated(
+    organisation: Organisation,
+    complainant: User,
+    handler: User,
+    investigator: User,
+    data: ComplaintInput,
+) -> Complaint:
+    """A filed complaint, acknowledged, under investigation by `investigator`."""
+    complaint = _file(organisation, complainant, data)
+    complaint = actions.complaint_acknowledge(complaint=complaint, actor=Actor(user=handler))
+    return actions.complaint_start_investigation(
+        complaint=complaint,
+        actor=Actor(user=handler),
+        reason="Ernstig.",
+        investigator_id=investigator.pk,
+    )
+
+
 def _notices_to(user: User) -> list[str]:
     return list(OutboxMessage.objects.filter(to=user.email).values_list("key", flat=True))
 
@@ -268,12 +286,7 @@ def test_it_removes_an_investigator_who_declares_a_conflict(
     committee: User,
     complaint_about: Make,
 ) -> None:
-    handler = Actor(user=hr_handler)
-    complaint = _file(acme, complainant, complaint_about())
-    complaint = actions.complaint_acknowledge(complaint=complaint, actor=handler)
-    complaint = actions.complaint_start_investigation(
-        complaint=complaint, actor=handler, reason="Ernstig.", investigator_id=committee.pk
-    )
+    complaint = _investigated(acme, complainant, hr_handler, committee, complaint_about())
     assert complaints_visible_to(committee).filter(pk=complaint.pk).exists()
     actions.complaint_declare_conflict(
         complaint=complaint, actor=Actor(user=committee), reason="Eerder adviseur van de VP."
@@ -388,12 +401,7 @@ def test_it_releases_an_investigator_who_joins_the_subject_vps_team_and_tells_th
     complaint_about: Make,
 ) -> None:
 
-    handler = Actor(user=hr_handler)
-    complaint = _file(acme, complainant, complaint_about())
-    complaint = actions.complaint_acknowledge(complaint=complaint, actor=handler)
-    complaint = actions.complaint_start_investigation(
-        complaint=complaint, actor=handler, reason="Ernstig.", investigator_id=committee.pk
-    )
+    complaint = _investigated(acme, complainant, hr_handler, committee, complaint_about())
     assert complaint.committee_member == committee
     before = len(_notices_to(hr_handler))
     team_with(acme, subject_vp, committee, name="Late")
