@@ -110,6 +110,9 @@ def main() -> None:
                 f"{urlparse(url).path[1:]}."
             )
             if args.if_missing:
+                # Later migrations (new tables, new nullable columns) are
+                # applied to a data set made before them.
+                call_command("migrate", verbosity=0)
                 return
             sys.exit("Use --recreate to make it again.")
         sys.exit(f"The database holds another or an unfinished data set {found}; use --recreate.")
