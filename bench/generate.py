@@ -11,7 +11,8 @@ the page benchmarks sign in there.
 The database (default: hk_bench_<scale>, see bench/datagen/common.py) is
 created if missing and migrated; a finished data set is marked in the table
 bench_dataset, so a second run with the same scale and seed does nothing
-(--if-missing says so and exits 0). --recreate drops the database first.
+(--if-missing says so, applies any newer migrations and exits 0). --recreate
+drops the database first.
 """
 
 from __future__ import annotations
