@@ -98,7 +98,7 @@ for a in Attachment.objects.all():
     except Exception as error:
         problems.append(f"attachment {a.pk}: {type(error).__name__}")
         continue
-    if hashlib.sha256(content).hexdigest() != a.sha256:
+    if hashlib.sha256(content).hexdigest() != a.digest:
         problems.append(f"attachment {a.pk}: content differs from its checksum")
 if sorted(numbers) != list(range(1, len(numbers) + 1)):
     problems.append(f"complaint numbers are not 1..{len(numbers)}")

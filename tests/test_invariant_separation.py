@@ -552,7 +552,7 @@ def _assert_notified_only_independent_people(
         if message.key.split(":")[1] != str(complaint.pk):
             continue
         assert message.organisation_id == complaint.organisation_id
-        recipient = people.get(message.to)
+        recipient = people.get(message.address)
         if recipient is None:
             continue  # the address an anonymous complainant left
         assert complaint.organisation_id in world.organisations_of(recipient), message.key

@@ -44,6 +44,10 @@ accesslog = "-"
 # carry codes in forms, never in URLs, but be safe) and no client addresses.
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 proc_name = "hoeksteen"
+# gunicorn 27's control socket (for `gunicornc`) is not used: workers are
+# managed by signals and the supervisor. Left on, every instance on a machine
+# opens the same ~/.gunicorn/gunicorn.ctl.
+control_socket_disable = True
 
 
 def _metrics_directory() -> None:

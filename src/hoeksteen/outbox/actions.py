@@ -28,7 +28,7 @@ def outbox_enqueue(
         key=key,
         defaults={
             "organisation": organisation,
-            "to": to,
+            "recipient": to,
             "subject": subject,
             "body": body,
             "next_attempt_at": send_after or now,

@@ -29,4 +29,4 @@ def forget_old_messages(now: dt.datetime) -> int:
         Q(status=OutboxStatus.SENT, sent_at__lt=now - KEEP_SENT)
         | Q(status=OutboxStatus.FAILED, created_at__lt=now - KEEP_FAILED)
     )
-    return old.update(to="", subject="", body="", last_error="")
+    return old.update(recipient="", to="", subject="", body="", last_error="")

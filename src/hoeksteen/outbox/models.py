@@ -25,8 +25,11 @@ class OutboxMessage(TenantModel):
         unique=True,
         help_text=_("Queuing the same key twice queues one message."),
     )
-    # The address may be an anonymous complainant's: it is blanked once the
-    # message is sent (see outbox.sending), so only unsent mail holds one.
+    # The address may be an anonymous complainant's: it is encrypted, and
+    # blanked once the message is sent (see outbox.sending).
+    recipient = EncryptedTextField(_("to"), blank=True, db_default="")
+    # Written in clear by releases before `recipient`; emptied by migration
+    # 0003 and no longer written. A later release drops it.
     to = models.EmailField(_("to"), blank=True)
     subject = models.CharField(_("subject"), max_length=200)
     body = EncryptedTextField(_("body"))
@@ -52,3 +55,9 @@ class OutboxMessage(TenantModel):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def address(self) -> str:
+        """Where it goes (in clear only in rows an older release queued while
+        this one was being rolled out)."""
+        return self.recipient or self.to

@@ -26,7 +26,7 @@ def _send(message: OutboxMessage) -> None:
         subject=message.subject,
         body=message.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[message.to],
+        to=[message.address],
         # A stable Message-ID lets the receiving server drop a duplicate if
         # this process dies after the SMTP hand-off but before its commit.
         headers={"Message-ID": f"<outbox-{message.pk}@hoeksteen>"},
@@ -70,7 +70,7 @@ def drain_outbox(*, now: dt.datetime, limit: int = 500) -> int:
             message.status = OutboxStatus.SENT
             message.sent_at = now
             message.attempts += 1
-            message.to = ""  # the address is not kept once it has served
-            message.save(update_fields=["status", "sent_at", "attempts", "to"])
+            message.recipient = message.to = ""  # the address is not kept once it has served
+            message.save(update_fields=["status", "sent_at", "attempts", "recipient", "to"])
             sent += 1
     return sent

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from importlib import import_module
+
+from django.conf import settings
 
 from hoeksteen.outbox.tick import tick_job
 from hoeksteen.privacy.orphans import orphan_documents_remove
@@ -22,6 +25,21 @@ def forget_sign_in_attempts(now: dt.datetime) -> int:
 
     old = AccessAttempt.objects.filter(attempt_time__lt=now - dt.timedelta(days=1))
     deleted: int = old.delete()[0]
+    return deleted
+
+
+@tick_job("privacy.forget_expired_sessions")
+def forget_expired_sessions(now: dt.datetime) -> int:
+    """An expired session still holds what it held: who was signed in, which
+    complaints an anonymous complainant opened with a receipt code, a receipt
+    code not yet shown. Django deletes expired sessions only when asked
+    (`clearsessions`); the tick asks. Stores without a table of their own
+    (the cache) expire their sessions themselves."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store, "get_model_class"):
+        store.clear_expired()
+        return 0
+    deleted: int = store.get_model_class().objects.filter(expire_date__lt=now).delete()[0]
     return deleted
 
 

@@ -122,10 +122,10 @@ def complaint_submit(
                 complaint=complaint,
                 added_by_party=Party.COMPLAINANT,
                 file=upload,
-                original_name=name,
+                name=name,
                 content_type=content_type,
                 size=size,
-                sha256=digest,
+                digest=digest,
                 shown_to_vp=False,
                 added_at=now,
             )

@@ -105,10 +105,10 @@ def attachment_add(
         complaint=complaint,
         added_by_party=party,
         file=upload,
-        original_name=name,
+        name=name,
         content_type=content_type,
         size=size,
-        sha256=digest,
+        digest=digest,
         shown_to_vp=party == Party.VP,
         added_at=now,
     )

@@ -71,10 +71,17 @@ class Attachment(TenantModel):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
     added_by_party = models.CharField(max_length=20, choices=Party.choices)
     file = models.FileField(upload_to=upload_path, storage=EncryptedFileStorage())
-    original_name = models.CharField(max_length=200)
+    # The name a document had on the uploader's device ("klacht over J. de
+    # Vries.pdf") and its digest (which would confirm whether a known file is
+    # in the file) are encrypted like the document itself.
+    name = EncryptedTextField(blank=True, db_default="")
+    digest = EncryptedTextField(blank=True, db_default="")
+    # Written in clear by releases before the encrypted fields; emptied by
+    # migration 0004 and no longer written. A later release drops them.
+    original_name = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, blank=True)
     shown_to_vp = models.BooleanField(_("shown to the VP"), default=False)
     added_at = models.DateTimeField()
 
@@ -82,4 +89,10 @@ class Attachment(TenantModel):
         ordering = ["added_at", "id"]
 
     def __str__(self) -> str:
-        return self.original_name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The document's name (in clear only in rows an older release wrote
+        while this one was being rolled out)."""
+        return self.name or self.original_name

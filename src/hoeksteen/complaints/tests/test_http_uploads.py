@@ -148,9 +148,9 @@ def test_it_stores_a_pdf_privately_encrypted_under_a_random_name(
     assert not stored.is_relative_to(Path(settings.STATIC_ROOT))
     assert "verslag" not in stored.name
     assert PDF_BYTES not in stored.read_bytes()  # encrypted at rest
-    assert attachment.original_name == "mijn verslag.pdf"
+    assert attachment.name == "mijn verslag.pdf"
     assert attachment.content_type == "application/pdf"
-    assert attachment.sha256 == hashlib.sha256(PDF_BYTES).hexdigest()
+    assert attachment.digest == hashlib.sha256(PDF_BYTES).hexdigest()
     assert attachment.shown_to_vp is False
     assert _files_on_disk(_private_root()) == [stored]
     assert _download(client_for(hr_handler), attachment) == 200

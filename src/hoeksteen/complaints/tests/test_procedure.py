@@ -16,9 +16,9 @@ from hoeksteen.complaints.letters import letter_pdf
 from hoeksteen.complaints.models import Complaint, LetterKind, ReviewQuestion, StatusChange
 from hoeksteen.complaints.workflow import State
 from hoeksteen.organisations.models import Organisation
-from hoeksteen.outbox.models import OutboxMessage
 from hoeksteen.people.models import User
 from hoeksteen.testing.factories import MembershipFactory, UserFactory
+from hoeksteen.testing.mail import queued_to
 
 Make = Callable[..., ComplaintInput]
 
@@ -37,7 +37,7 @@ def test_it_routes_an_anonymous_complaint_to_hr_and_keeps_only_a_hash_of_the_rec
     assert submission.receipt not in complaint.receipt_hash
     assert actions.receipt_open(organisation=acme, code=submission.receipt) == complaint
     assert actions.receipt_open(organisation=acme, code="0" * 16) is None
-    assert OutboxMessage.objects.filter(to=hr_handler.email).exists()
+    assert queued_to(hr_handler.email).exists()
 
 
 def test_it_walks_a_procedural_review_to_closure(
@@ -132,7 +132,7 @@ def test_it_never_routes_to_a_colleague_even_one_with_the_hr_role(
     complaint = submission.complaint
     assert complaint.handler is None
     assert complaint.needs_external_handler
-    assert not OutboxMessage.objects.filter(to=colleague_vp.email).exists()
+    assert not queued_to(colleague_vp.email).exists()
 
 
 def test_it_waits_for_an_external_handler_and_tells_the_coordinator_without_details(
@@ -145,7 +145,7 @@ def test_it_waits_for_an_external_handler_and_tells_the_coordinator_without_deta
     complaint = actions.complaint_submit(
         organisation=acme, acting_user=complainant, anonymous=False, data=complaint_about()
     ).complaint
-    notice = OutboxMessage.objects.get(to=coordinator.email)
+    notice = queued_to(coordinator.email).get()
     assert complaint.reference not in notice.body
     assert subject_vp.last_name not in notice.body
     external = UserFactory(username="external")

@@ -21,9 +21,9 @@ from hoeksteen.complaints.models import Category, Complaint, ConflictDeclaration
 from hoeksteen.complaints.selectors import complaints_filed_by, complaints_handled_by
 from hoeksteen.complaints.workflow import State
 from hoeksteen.organisations.models import ComplaintRegulation, Organisation, Route
-from hoeksteen.outbox.models import OutboxMessage
 from hoeksteen.people.models import Membership, Role, User
 from hoeksteen.testing.factories import MembershipFactory, UserFactory, team_with
+from hoeksteen.testing.mail import queued_to
 
 Make = Callable[..., ComplaintInput]
 
@@ -61,7 +61,7 @@ def _investigated(
 
 
 def _notices_to(user: User) -> list[str]:
-    return list(OutboxMessage.objects.filter(to=user.email).values_list("key", flat=True))
+    return list(queued_to(user.email).values_list("key", flat=True))
 
 
 def _now() -> dt.datetime:
@@ -187,7 +187,7 @@ def test_it_waits_for_an_external_handler_and_tells_the_coordinator_without_deta
     assert complaint.handler is None
     assert complaint.needs_external_handler
     assert complaint.route == Route.EXTERNAL_COMMITTEE
-    notice = OutboxMessage.objects.get(to=coordinator.email)
+    notice = queued_to(coordinator.email).get()
     assert notice.key == f"external-handler-needed:{complaint.pk}:{coordinator.pk}"
     text = f"{notice.subject}\n{notice.body}"
     with translation.override("nl"):

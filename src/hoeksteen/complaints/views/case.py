@@ -174,7 +174,7 @@ def document_download(request: HttpRequest, slug: str, uid: str, document_id: in
     return FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=document.original_name,
+        filename=document.display_name,
         content_type=document.content_type,
     )
 

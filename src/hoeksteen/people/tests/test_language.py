@@ -13,8 +13,8 @@ from hoeksteen.complaints import actions
 from hoeksteen.complaints.actions.intake import ComplaintInput
 from hoeksteen.complaints.reminders import queue_term_reminders
 from hoeksteen.organisations.models import Organisation
-from hoeksteen.outbox.models import OutboxMessage
 from hoeksteen.people.models import User
+from hoeksteen.testing.mail import queued_to
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
@@ -84,6 +84,6 @@ def test_it_writes_notices_and_reminders_in_the_recipients_language(
         )
     queue_term_reminders(now=START.replace(day=9))
 
-    to_handler = OutboxMessage.objects.filter(to=hr_handler.email)
+    to_handler = queued_to(hr_handler.email)
     assert to_handler.exclude(key__startswith="reminder:").get().subject == news
     assert to_handler.get(key__startswith="reminder:").subject == reminder

@@ -17,7 +17,6 @@ from hoeksteen.complaints.actions.base import Actor
 from hoeksteen.complaints.actions.intake import ComplaintInput
 from hoeksteen.complaints.models import Complaint
 from hoeksteen.organisations.models import Organisation
-from hoeksteen.outbox.models import OutboxMessage
 from hoeksteen.people.models import IdentityProviderDevice, User
 from hoeksteen.practice import actions as practice
 from hoeksteen.practice.models import Consent, Handover, Melding, MeldingCategory, Sharing
@@ -26,6 +25,7 @@ from hoeksteen.privacy import retention
 from hoeksteen.privacy.models import RetainedMeldingCount
 from hoeksteen.privacy.retention import purge_expired
 from hoeksteen.testing.factories import MembershipFactory, UserFactory
+from hoeksteen.testing.mail import queued_to
 
 T0 = dt.datetime(2024, 1, 15, 10, 0, tzinfo=dt.UTC)
 
@@ -92,7 +92,7 @@ def test_it_purges_exactly_what_expired_keeps_the_counts_and_the_audit_chain(
     retained = RetainedMeldingCount.objects.get(organisation=acme)
     assert (retained.year, retained.quarter, retained.count) == (2024, 1, 1)
     assert verify_audit().broken is None
-    assert OutboxMessage.objects.filter(to=coordinator.email, key__startswith="retention:").exists()
+    assert queued_to(coordinator.email).filter(key__startswith="retention:").exists()
     assert purge_expired(now=now) == {}  # nothing more to do
 
 

@@ -12,12 +12,12 @@ import pytest
 from django.test import Client
 
 from hoeksteen.organisations.models import Organisation
-from hoeksteen.outbox.models import OutboxMessage
 from hoeksteen.people.models import User
 from hoeksteen.quality import actions
 from hoeksteen.quality.jobs import remind_lvv_expiry
 from hoeksteen.quality.models import LVVRegistration, RecertificationNorm, TrainingRecord
 from hoeksteen.quality.tests.conftest import NOW
+from hoeksteen.testing.mail import queued_to
 
 pytestmark = pytest.mark.time_machine(NOW, tick=False)
 
@@ -180,9 +180,9 @@ def test_it_reminds_180_90_and_30_days_before_the_certificate_expires_once_each(
     ]:
         remind_lvv_expiry(expiry - dt.timedelta(days=days_before))
         remind_lvv_expiry(expiry - dt.timedelta(days=days_before))
-        assert OutboxMessage.objects.filter(to=subject_vp.email).count() == expected, days_before
-    assert OutboxMessage.objects.filter(to=coordinator.email).count() == 3
-    body = OutboxMessage.objects.filter(to=coordinator.email).first().body  # type: ignore[union-attr]
+        assert queued_to(subject_vp.email).count() == expected, days_before
+    assert queued_to(coordinator.email).count() == 3
+    body = queued_to(coordinator.email).first().body  # type: ignore[union-attr]
     assert subject_vp.last_name not in body
     assert "/kwaliteit/deskundigheid/overzicht/" in body
 

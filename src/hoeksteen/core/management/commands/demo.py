@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from hoeksteen.core.address import local_url
 from hoeksteen.core.demo import DEMO_PASSWORD, DEMO_SLUG, load_demo
 
 
@@ -14,9 +15,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         logins = load_demo()
+        url = local_url()
         self.stdout.write("")
         self.stdout.write("Demo organisation 'Gemeente Voorbeeld' is ready.")
-        self.stdout.write(f"Sign in at http://127.0.0.1:8000/ with password '{DEMO_PASSWORD}':")
+        self.stdout.write(f"Sign in at {url}/ with password '{DEMO_PASSWORD}':")
         for username, role, needs_2fa in logins:
             mark = "  (2FA)" if needs_2fa else ""
             self.stdout.write(f"  {username:<12} {role}{mark}")
@@ -25,5 +27,5 @@ class Command(BaseCommand):
             "  .venv/bin/python -m hoeksteen demo-totp USERNAME\n"
             "in another terminal and type the six digits it prints."
         )
-        self.stdout.write(f"Organisation page: http://127.0.0.1:8000/o/{DEMO_SLUG}/")
+        self.stdout.write(f"Organisation page: {url}/o/{DEMO_SLUG}/")
         self.stdout.write("")

@@ -7,7 +7,6 @@ from DJANGO_ALLOWED_HOSTS, so that production's host check lets it through.
 
 from __future__ import annotations
 
-import os
 import urllib.error
 import urllib.request
 from typing import Any
@@ -15,13 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-
-def default_url() -> str:
-    bind = os.environ.get("HOEKSTEEN_BIND", "127.0.0.1:8000")
-    host, _, port = bind.rpartition(":")
-    if host in ("", "0.0.0.0", "[::]"):  # noqa: S104 - we connect, we do not bind
-        host = "127.0.0.1"
-    return f"http://{host}:{port}"
+from hoeksteen.core.address import local_url
 
 
 def host_header() -> str:
@@ -39,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--url", default=None, help="Base address (default: HOEKSTEEN_BIND).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        url = (options["url"] or default_url()).rstrip("/") + "/healthz"
+        url = (options["url"] or local_url()).rstrip("/") + "/healthz"
         request = urllib.request.Request(url, headers={"Host": host_header()})  # noqa: S310
         try:
             with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
