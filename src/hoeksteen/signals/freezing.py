@@ -46,10 +46,11 @@ def publication_freeze(
     When another reader or tick runner kept one first, that one is returned
     unchanged and `publication` is dropped: the unique constraint decides
     who was first, not a read before the write. An empty publication is not
-    kept (None). The audit entry holds the year and k, never a count.
+    kept: then the one kept before, if any, or None. The audit entry holds
+    the year and k, never a count.
     """
     if is_empty(publication):
-        return None, False
+        return _kept(organisation_id, year), False
     try:
         with transaction.atomic():
             frozen = FrozenPublication.objects.create(
@@ -68,9 +69,13 @@ def publication_freeze(
                 now=now,
             )
     except IntegrityError:
-        # Someone else fixed it between our read and this write.
-        return FrozenPublication.objects.get(organisation_id=organisation_id, year=year), False
+        # Another reader or runner kept one between our read and this write.
+        return _kept(organisation_id, year), False
     return frozen, True
+
+
+def _kept(organisation_id: int, year: int) -> FrozenPublication | None:
+    return FrozenPublication.objects.filter(organisation_id=organisation_id, year=year).first()
 
 
 def ended_year_freeze(*, now: dt.datetime) -> int:
