@@ -102,7 +102,6 @@ class FrozenPublication(TenantModel):
     figures = models.JSONField(_("published figures"))
 
     class Meta:
-        ordering = ["organisation", "year"]
         verbose_name = _("fixed publication of signals")
         verbose_name_plural = _("fixed publications of signals")
         constraints = [
