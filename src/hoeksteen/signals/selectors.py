@@ -2,10 +2,10 @@
 
 An ended year's report is the publication kept when the year was first
 published (`freezing`); only a year not yet kept is counted (`counting`),
-and then kept. Every reader therefore sees the same figures of a year, in
-the page, the chart, the CSV file and the annual report, whatever changed
-since. The rows that gather small categories and departments are named here,
-in the reader's language.
+and then kept unless nothing was counted in it. Every reader therefore sees
+the same figures of a year, in the page, the chart, the CSV file and the
+annual report, whatever changed since. The rows that gather small
+categories and departments are named here, in the reader's language.
 """
 
 from __future__ import annotations
