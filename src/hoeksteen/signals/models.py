@@ -1,8 +1,9 @@
-"""Qualitative signals: what a VP tells the organisation in words.
+"""What signals keeps: a VP's signals in words, and each ended year's publication.
 
-Counts are never stored: the report is computed from the meldingen each time
-(see selectors). What is stored is the text a VP writes for the organisation,
-from draft to release.
+No raw count of meldingen is kept here. A year's report is computed from the
+meldingen once, when the year is first published, and its published figures
+are kept from then on (`FrozenPublication`; docs/adr/0004-fixed-publications.md).
+The text a VP writes for the organisation is kept from draft to release.
 """
 
 from __future__ import annotations
@@ -82,3 +83,32 @@ class QualitativeSignal(TenantModel):
     @property
     def is_released(self) -> bool:
         return self.released_at is not None
+
+
+class FrozenPublication(TenantModel):
+    """One organisation's publication of one ended year, fixed when first published.
+
+    Holds the published figures only, hidden ones as null, in the form of
+    `signals.figures`, and the k they were protected with. Every later
+    report, chart, CSV file and annual report of that year shows these
+    figures: a melding registered late, another k, a renamed category or a
+    purge can no longer make a second, differently protected version of the
+    same year that could be laid beside the first.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    frozen_at = models.DateTimeField(_("fixed at"))
+    k = models.PositiveSmallIntegerField(_("smallest published count"))
+    figures = models.JSONField(_("published figures"))
+
+    class Meta:
+        verbose_name = _("fixed publication of signals")
+        verbose_name_plural = _("fixed publications of signals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"], name="one_publication_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"publication {self.year}"

@@ -2,7 +2,8 @@
 
 The report — suppressed counts, charts, the CSV and the annual report — is
 for the coordinator of the VP function and for the organisation's VPs; for
-anyone else it does not exist. A qualitative signal is the author's alone
+anyone else it does not exist. The same holds for a year's fixed
+publication, which is that report kept. A qualitative signal is the author's alone
 while it is a draft. Once released it is shown to the coordinator and the
 VPs, and a signal about one melding only while the melder's consent to share
 it with the coordinator, anonymised or wider, is in force.
@@ -18,7 +19,7 @@ from hoeksteen.access import policy
 from hoeksteen.organisations.models import Organisation
 from hoeksteen.people.models import Role, User
 from hoeksteen.practice.models import Consent, ConsentForm, Recipient
-from hoeksteen.signals.models import QualitativeSignal
+from hoeksteen.signals.models import FrozenPublication, QualitativeSignal
 
 # A signal about one melding goes to the coordinator's page and into the
 # annual report the coordinator compiles, in an anonymised description: so
@@ -57,3 +58,10 @@ def qualitative_signals_visible_to(user: User) -> QuerySet[QualitativeSignal]:
         organisation_id__in=policy.organisation_ids_with_role(user, *READERS),
     ) & (Q(about_one_melding=False) | Q(consent_in_force_for_signal()))
     return QualitativeSignal.objects.filter(own_drafts | released)
+
+
+@policy.visibility(FrozenPublication)
+def frozen_publications_visible_to(user: User) -> QuerySet[FrozenPublication]:
+    return FrozenPublication.objects.filter(
+        organisation_id__in=policy.organisation_ids_with_role(user, *READERS)
+    )

@@ -1,45 +1,33 @@
 """Reading signals: the yearly report and the qualitative signals.
 
-The report never reads a melding into Python. It counts in the database —
-one GROUP BY over category, department and quarter — and hands the counts to
-the pure `suppression.publish_year`; only its published figures leave this
-module. The coordinator may not see meldingen (invariant 2), so this is the
-one place that reads `Melding` outside `policy.visible_to`: to count.
-
-Which meldingen are counted: all of them. Counting in suppressed aggregates
-is the narrowest use there is — `ConsentForm.AGGREGATE`, "only counted in
-aggregates", is the smallest form a consent can take, and no form says "not
-even counted". So no consent forbids counting, and the report does not look
-at consents. Free text is another matter: see `QualitativeSignal`.
+An ended year's report is the publication kept when the year was first
+published (`freezing`); only a year not yet kept is counted (`counting`),
+and then kept unless nothing was counted in it. Every reader therefore sees
+the same figures of a year, in the page, the chart, the CSV file and the
+annual report, whatever changed since. The rows that gather small
+categories and departments are named here, in the reader's language.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Any
 
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from hoeksteen.access import policy
+from hoeksteen.core import clock
 from hoeksteen.organisations.models import ComplaintRegulation, Organisation
 from hoeksteen.people.models import User
-from hoeksteen.practice.models import Department, Melding, MeldingCategory
-from hoeksteen.privacy.models import RetainedMeldingCount
-from hoeksteen.signals import rules
-from hoeksteen.signals.models import QualitativeSignal
-from hoeksteen.signals.suppression import (
-    Granularity,
-    Publication,
-    PublishedTable,
-    publish_year,
-)
+from hoeksteen.practice.models import Department, Melding
+from hoeksteen.signals import counting, rules
+from hoeksteen.signals.figures import figures_of, publication_of
+from hoeksteen.signals.freezing import publication_freeze
+from hoeksteen.signals.models import FrozenPublication, QualitativeSignal
+from hoeksteen.signals.suppression import Granularity, Publication, PublishedTable
 from hoeksteen.signals.traceability import TraceWarning, traceability_warnings
-
-QUARTER_STARTS = ((1, 1), (4, 1), (7, 1), (10, 1))  # (month, day)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,6 +44,7 @@ class SignalsReport:
     departments: PublishedTable | None
     merged_categories: tuple[str, ...]
     published: bool  # False until the year has ended: then nothing is counted yet
+    fixed_at: dt.datetime | None  # when the figures were fixed; None while they are not
 
     @property
     def coarsened(self) -> bool:
@@ -70,64 +59,6 @@ def k_threshold(organisation: Organisation) -> int:
     return ComplaintRegulation.objects.get(organisation=organisation).k_threshold
 
 
-def counting_window(year: int, today: dt.date) -> tuple[dt.date, dt.date]:
-    """[start, end) of what is counted: the whole year once it has ended, else nothing.
-
-    A year is protected as a whole — whether a quarter's count is hidden
-    depends on the other quarters too — so it is published once, complete.
-    Publishing it quarter by quarter would give several differently
-    protected versions of the same first quarter, and those could be laid
-    side by side; the page would also change the day a new melding counts.
-    """
-    start = dt.date(year, 1, 1)
-    return (start, dt.date(year + 1, 1, 1)) if year < today.year else (start, start)
-
-
-def _quarter(year: int) -> Case:
-    """Which quarter (0-3) a melding's first conversation fell in, computed in SQL."""
-    whens = [
-        When(first_contact_on__lt=dt.date(year, month, day), then=Value(q - 1))
-        for q, (month, day) in enumerate(QUARTER_STARTS[1:], start=1)
-    ]
-    return Case(*whens, default=Value(3), output_field=IntegerField())
-
-
-def melding_counts(
-    *, organisation: Organisation, start: dt.date, end: dt.date
-) -> QuerySet[Any, Any]:
-    """Counts per category, department and quarter in [start, end): one GROUP BY.
-
-    One query for both breakdowns, so the category and department figures
-    come from the same snapshot and always add up to the same total.
-    """
-    return (
-        Melding.objects.filter(
-            organisation=organisation, first_contact_on__gte=start, first_contact_on__lt=end
-        )
-        .order_by()
-        .values("category_id", "department_id", quarter=_quarter(start.year))
-        .annotate(count=Count("id"))
-    )
-
-
-def all_melding_counts(*, start: dt.date, end: dt.date) -> QuerySet[Any, Any]:
-    """`melding_counts` of every organisation, in one GROUP BY."""
-    return (
-        Melding.objects.filter(first_contact_on__gte=start, first_contact_on__lt=end)
-        .order_by()
-        .values("organisation_id", "category_id", "department_id", quarter=_quarter(start.year))
-        .annotate(count=Count("id"))
-    )
-
-
-def _quarters_in(start: dt.date, end: dt.date) -> int:
-    """How many quarters of the year the window [start, end) covers (0 to 4)."""
-    if end <= start:
-        return 0
-    last_day = end - dt.timedelta(days=1)
-    return (last_day.month - 1) // 3 + 1
-
-
 def period_labels(granularity: Granularity, year: int) -> tuple[str, ...]:
     if granularity is Granularity.QUARTER:
         return tuple(_("Q%(number)s") % {"number": n} for n in range(1, 5))
@@ -136,119 +67,100 @@ def period_labels(granularity: Granularity, year: int) -> tuple[str, ...]:
     return (str(year),)
 
 
-def publication_for(*, organisation: Organisation, year: int, today: dt.date) -> Publication:
-    """The year's publication, from the counts of the quarters that have ended."""
-    start, end = counting_window(year, today)
-    rows = list(melding_counts(organisation=organisation, start=start, end=end))
-    rows += _retained_counts(
-        RetainedMeldingCount.objects.filter(organisation=organisation), year, start, end
-    )
-    return _publish(
-        rows,
-        k=k_threshold(organisation),
-        categories=MeldingCategory.objects.filter(organisation=organisation).values_list(
-            *_CATEGORY
-        ),
-        departments=Department.objects.filter(organisation=organisation).values_list(*_DEPARTMENT),
-        labels=_other_labels(),
-    )
+@dataclasses.dataclass(frozen=True)
+class _Shown:
+    publication: Publication
+    fixed_at: dt.datetime | None  # None: counted for this reader, not kept
 
 
-def publications_of_year(*, year: int, today: dt.date) -> dict[int, Publication]:
-    """Every organisation's publication for `year`, by organisation id: for the
-    annual job and platform figures, not for a person (no access check).
+# The words of the rows that gather small categories and departments, which
+# a publication keeps as `figures.OTHER`: in the reader's language.
+_Labels = dict[str, str]
 
-    One GROUP BY over all organisations' meldingen and one query each for
-    the kept counts, thresholds, categories and departments, whatever the
-    number of organisations.
-    """
-    start, end = counting_window(year, today)
-    rows: dict[int, list[Mapping[str, Any]]] = {}
-    counts = all_melding_counts(start=start, end=end)
-    kept = _retained_counts(RetainedMeldingCount.objects.all(), year, start, end)
-    for row in [*counts, *kept]:
-        rows.setdefault(row["organisation_id"], []).append(row)
-    categories: dict[int, list[_Category]] = {}
-    for organisation_id, pk, name, is_active in MeldingCategory.objects.values_list(
-        "organisation_id", *_CATEGORY
-    ):
-        categories.setdefault(organisation_id, []).append((pk, name, is_active))
-    departments: dict[int, list[_Department]] = {}
-    for organisation_id, pk, name in Department.objects.values_list(
-        "organisation_id", *_DEPARTMENT
-    ):
-        departments.setdefault(organisation_id, []).append((pk, name))
-    thresholds = ComplaintRegulation.objects.values_list("organisation_id", "k_threshold")
-    labels = _other_labels()  # translated once, not per organisation
+
+def _other_labels() -> _Labels:
     return {
-        organisation_id: _publish(
-            rows.get(organisation_id, []),
-            k=k,
-            categories=categories.get(organisation_id, []),
-            departments=departments.get(organisation_id, []),
-            labels=labels,
-        )
-        for organisation_id, k in thresholds
+        "other_categories": _("Other categories"),
+        "other_departments": _("Other departments or none"),
     }
 
 
-def _retained_counts(
-    kept: QuerySet[RetainedMeldingCount], year: int, start: dt.date, end: dt.date
-) -> list[dict[str, Any]]:
-    """Meldingen purged by their retention term left their counts behind."""
-    return [
-        {
-            "organisation_id": cell.organisation_id,
-            "category_id": cell.category_id,
-            "department_id": cell.department_id,
-            "quarter": cell.quarter - 1,
-            "count": cell.count,
-        }
-        for cell in kept.filter(year=year, quarter__lte=_quarters_in(start, end))
-    ]
+def _from_kept(frozen: FrozenPublication, labels: _Labels) -> _Shown:
+    return _Shown(publication_of(frozen.figures, k=frozen.k, **labels), frozen.frozen_at)
 
 
-# Categories and departments as (pk, name, is_active) and (pk, name): the
-# report needs no more of them, and model instances cost more than the
-# suppression when every organisation is published at once.
-_Category = tuple[int, str, bool]
-_Department = tuple[int, str]
-_CATEGORY = ("pk", "name", "is_active")
-_DEPARTMENT = ("pk", "name")
+def _kept(
+    kept: QuerySet[FrozenPublication], organisation_id: int, year: int, today: dt.date
+) -> _Shown | None:
+    """The kept publication of `year` among `kept`, if the year has ended and one is."""
+    if not counting.has_ended(year, today):
+        return None
+    frozen = kept.filter(organisation_id=organisation_id, year=year).first()
+    return None if frozen is None else _from_kept(frozen, _other_labels())
 
 
-def _other_labels() -> tuple[str, str]:
-    """The rows that gather small categories and departments, in the active language."""
-    return _("Other categories"), _("Other departments or none")
-
-
-def _publish(
-    rows: list[Mapping[str, Any]],
-    *,
-    k: int,
-    categories: Iterable[_Category],
-    departments: Iterable[_Department],
-    labels: tuple[str, str],
-) -> Publication:
-    by_category: dict[int, list[int]] = {}
-    by_department: dict[int | None, int] = {}
-    for row in rows:
-        by_category.setdefault(row["category_id"], [0, 0, 0, 0])[row["quarter"]] += row["count"]
-        by_department[row["department_id"]] = (
-            by_department.get(row["department_id"], 0) + (row["count"])
+def _counted(
+    organisation_id: int,
+    year: int,
+    today: dt.date,
+    computed: Publication,
+    actor: User | None,
+    labels: _Labels,
+) -> _Shown:
+    """A publication just counted: kept first when its year has ended, and
+    shown through the stored form either way, so a reader sees exactly what
+    is (or would be) kept."""
+    if counting.has_ended(year, today):
+        frozen, _created = publication_freeze(
+            organisation_id=organisation_id,
+            year=year,
+            publication=computed,
+            actor=actor,
+            now=clock.now(),
         )
-    return publish_year(
-        categories=[
-            (name, tuple(by_category.get(pk, (0, 0, 0, 0))))
-            for pk, name, is_active in categories
-            if is_active or pk in by_category
-        ],
-        departments=[(name, by_department.get(pk, 0)) for pk, name in departments],
-        unassigned=by_department.get(None, 0),
-        k=k,
-        other_categories=labels[0],
-        other_departments=labels[1],
-    )
+        if frozen is not None:  # ours, or the one another reader kept first
+            return _from_kept(frozen, labels)
+    return _Shown(publication_of(figures_of(computed), k=computed.k, **labels), None)
+
+
+def _count_one(organisation_id: int, year: int, today: dt.date, actor: User | None) -> _Shown:
+    computed = counting.computed_publications(
+        year=year, today=today, organisation_ids=[organisation_id]
+    )[organisation_id]
+    return _counted(organisation_id, year, today, computed, actor, _other_labels())
+
+
+def publication_for(*, organisation: Organisation, year: int, today: dt.date) -> Publication:
+    """The organisation's publication of `year`: once the year has ended, the
+    one kept when it was first published (no access check)."""
+    kept = _kept(FrozenPublication.objects.all(), organisation.pk, year, today)
+    return (kept or _count_one(organisation.pk, year, today, None)).publication
+
+
+def publications_of_year(*, year: int, today: dt.date) -> dict[int, Publication]:
+    """Every organisation's publication of `year`, by organisation id: for the
+    annual job and platform figures, not for a person (no access check).
+
+    The kept publications come in one query; the organisations whose year is
+    not kept yet are counted together, in one GROUP BY, and kept.
+    """
+    labels = _other_labels()  # translated once, not per organisation
+    shown: dict[int, Publication] = {}
+    if counting.has_ended(year, today):
+        for frozen in FrozenPublication.objects.filter(year=year):
+            shown[frozen.organisation_id] = _from_kept(frozen, labels).publication
+    missing = [
+        pk
+        for pk in ComplaintRegulation.objects.values_list("organisation_id", flat=True)
+        if pk not in shown
+    ]
+    if missing:
+        computed = counting.computed_publications(year=year, today=today, organisation_ids=missing)
+        for organisation_id, publication in computed.items():
+            shown[organisation_id] = _counted(
+                organisation_id, year, today, publication, None, labels
+            ).publication
+    return shown
 
 
 def signals_report(
@@ -260,9 +172,14 @@ def signals_report(
     today: dt.date,
 ) -> SignalsReport:
     """The report for the coordinator and the VPs of `organisation`; 404 for anyone else."""
-    if not rules.may_see_signals(user, organisation):
-        raise Http404
-    publication = publication_for(organisation=organisation, year=year, today=today)
+    # A kept year that the policy lets this reader read is itself the proof
+    # that they may read the report: one query for the usual case.
+    seen = _kept(policy.visible_to(user, FrozenPublication), organisation.pk, year, today)
+    if seen is None:
+        if not rules.may_see_signals(user, organisation):
+            raise Http404
+        seen = _count_one(organisation.pk, year, today, user if isinstance(user, User) else None)
+    publication = seen.publication
     shown, table = publication.table_for(granularity)
     return SignalsReport(
         organisation=organisation,
@@ -274,7 +191,8 @@ def signals_report(
         period_labels=period_labels(shown, year),
         departments=publication.departments,
         merged_categories=publication.merged_categories,
-        published=year < today.year,
+        published=counting.has_ended(year, today),
+        fixed_at=seen.fixed_at,
     )
 
 

@@ -56,10 +56,11 @@ twice reveals nothing either. For the same reason a year is published once,
 when it has ended, and not quarter by quarter: whether a first-quarter count
 is hidden depends on the whole year, so versions published in April, July
 and October would protect the same counts differently and could be combined
-(see `selectors.counting_window`). What can still change an ended year is a
-melding registered late for it; the two versions of that year could then be
-compared. Freezing a year's publication when it is first shown would close
-that gap; it is not done yet.
+(see `counting.counting_window`). After that, a melding registered late for
+the year, another k or a renamed category would give a second version of it
+to compare with the first; so a year's publication is kept the first time it
+is published, and every later read shows the kept one (`freezing`; docs/adr/
+0004-fixed-publications.md).
 """
 
 from __future__ import annotations

@@ -9,12 +9,14 @@ from django.apps import apps
 from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hoeksteen.access import policy
 from hoeksteen.organisations.models import ComplaintRegulation, Organisation, VPTeam
 from hoeksteen.people.models import Membership, Role, User
+from hoeksteen.signals.models import FrozenPublication
 from hoeksteen.testing.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -107,9 +109,14 @@ def test_it_never_shows_a_user_rows_of_an_organisation_they_have_no_role_in(
                 vp_kind="external" if role == Role.VP else "",
                 handler_kind="management" if role == Role.HANDLER else "",
             )
+    kept_year = FrozenPublication.objects.create(
+        organisation=org_b, year=2025, frozen_at=timezone.now(), k=5, figures={}
+    )
     if not member_of_both:
         for model in (ComplaintRegulation, VPTeam, Membership):
             assert not policy.visible_to(person, model).filter(organisation=org_b).exists()
+    reads_signals_of_b = member_of_both and bool({Role.COORDINATOR, Role.VP} & set(roles_b))
+    assert (kept_year in policy.visible_to(person, FrozenPublication)) == reads_signals_of_b
     visible_orgs = set(policy.visible_to(person, Organisation))
     assert (org_b in visible_orgs) == member_of_both
     assert org_a in visible_orgs
