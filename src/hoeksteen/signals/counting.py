@@ -32,12 +32,24 @@ from hoeksteen.signals.suppression import Publication, publish_year
 QUARTER_STARTS = ((1, 1), (4, 1), (7, 1), (10, 1))  # (month, day)
 
 
-def has_ended(year: int, today: dt.date) -> bool:
-    return year < today.year
+# A year is published a month after it ends, not on New Year's Day: meldingen
+# of its last weeks are often registered in January, and a published year is
+# never counted again (signals.freezing).
+PUBLISHED_FROM = (2, 1)  # month and day of the next year
+
+
+def publication_date(year: int) -> dt.date:
+    """The day `year` is published (and its figures fixed)."""
+    return dt.date(year + 1, *PUBLISHED_FROM)
+
+
+def is_published(year: int, today: dt.date) -> bool:
+    return today >= publication_date(year)
 
 
 def counting_window(year: int, today: dt.date) -> tuple[dt.date, dt.date]:
-    """[start, end) of what is counted: the whole year once it has ended, else nothing.
+    """[start, end) of what is counted: the whole year once it is published
+    (a month after it ended), else nothing.
 
     A year is protected as a whole — whether a quarter's count is hidden
     depends on the other quarters too — so it is published once, complete.
@@ -46,7 +58,7 @@ def counting_window(year: int, today: dt.date) -> tuple[dt.date, dt.date]:
     side by side; the page would also change the day a new melding counts.
     """
     start = dt.date(year, 1, 1)
-    return (start, dt.date(year + 1, 1, 1)) if has_ended(year, today) else (start, start)
+    return (start, dt.date(year + 1, 1, 1)) if is_published(year, today) else (start, start)
 
 
 def _quarter(year: int) -> Case:

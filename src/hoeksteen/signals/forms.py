@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hoeksteen.signals.actions import TEXT_MAX_LENGTH
+from hoeksteen.signals.counting import is_published
 from hoeksteen.signals.models import SignalPeriod
 from hoeksteen.signals.suppression import Granularity
 
@@ -22,8 +23,10 @@ GRANULARITY_CHOICES = [
 
 
 def default_year(today: dt.date) -> int:
-    """The last year that has ended: the first whose figures are published."""
-    return today.year - 1
+    """The newest year whose figures are published (in January, the year
+    before last: the last one is published on 1 February)."""
+    last = today.year - 1
+    return last if is_published(last, today) else last - 1
 
 
 class ReportForm(forms.Form):

@@ -80,7 +80,8 @@ def _kept(organisation_id: int, year: int) -> FrozenPublication | None:
 
 def ended_year_freeze(*, now: dt.datetime) -> int:
     """Fix last year's publication of every organisation that existed before
-    this year began; return how many were fixed now (the tick).
+    this year began, from the day it is published (1 February); return how
+    many were fixed now (the tick).
 
     Idempotent: organisations whose year is fixed already are not counted
     again, and a runner that loses the race to another keeps the other's.
@@ -89,6 +90,8 @@ def ended_year_freeze(*, now: dt.datetime) -> int:
     """
     today = timezone.localdate(now)
     year = today.year - 1
+    if not counting.is_published(year, today):
+        return 0
     this_year_began = dt.datetime(today.year, 1, 1, tzinfo=timezone.get_current_timezone())
     missing = list(
         Organisation.objects.filter(created_at__lt=this_year_began)

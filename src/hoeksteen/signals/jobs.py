@@ -10,5 +10,5 @@ from hoeksteen.signals.freezing import ended_year_freeze
 
 @tick_job("signals.freeze_ended_year")
 def freeze_ended_year(now: dt.datetime) -> int:
-    """Once a year has ended, freeze every organisation's publication of it."""
+    """Once a year is published (1 February), freeze every organisation's publication of it."""
     return ended_year_freeze(now=now)

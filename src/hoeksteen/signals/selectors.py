@@ -43,7 +43,8 @@ class SignalsReport:
     period_labels: tuple[str, ...]
     departments: PublishedTable | None
     merged_categories: tuple[str, ...]
-    published: bool  # False until the year has ended: then nothing is counted yet
+    published: bool  # False until the year is published: then nothing is counted yet
+    published_on: dt.date  # the day it is (or was) published
     fixed_at: dt.datetime | None  # when the figures were fixed; None while they are not
 
     @property
@@ -92,8 +93,8 @@ def _from_kept(frozen: FrozenPublication, labels: _Labels) -> _Shown:
 def _kept(
     kept: QuerySet[FrozenPublication], organisation_id: int, year: int, today: dt.date
 ) -> _Shown | None:
-    """The kept publication of `year` among `kept`, if the year has ended and one is."""
-    if not counting.has_ended(year, today):
+    """The kept publication of `year` among `kept`, if the year is published and one is."""
+    if not counting.is_published(year, today):
         return None
     frozen = kept.filter(organisation_id=organisation_id, year=year).first()
     return None if frozen is None else _from_kept(frozen, _other_labels())
@@ -107,10 +108,10 @@ def _counted(
     actor: User | None,
     labels: _Labels,
 ) -> _Shown:
-    """A publication just counted: kept first when its year has ended, and
+    """A publication just counted: kept first when its year is published, and
     shown through the stored form either way, so a reader sees exactly what
     is (or would be) kept."""
-    if counting.has_ended(year, today):
+    if counting.is_published(year, today):
         frozen, _created = publication_freeze(
             organisation_id=organisation_id,
             year=year,
@@ -131,7 +132,7 @@ def _count_one(organisation_id: int, year: int, today: dt.date, actor: User | No
 
 
 def publication_for(*, organisation: Organisation, year: int, today: dt.date) -> Publication:
-    """The organisation's publication of `year`: once the year has ended, the
+    """The organisation's publication of `year`: once the year is published, the
     one kept when it was first published (no access check)."""
     kept = _kept(FrozenPublication.objects.all(), organisation.pk, year, today)
     return (kept or _count_one(organisation.pk, year, today, None)).publication
@@ -146,7 +147,7 @@ def publications_of_year(*, year: int, today: dt.date) -> dict[int, Publication]
     """
     labels = _other_labels()  # translated once, not per organisation
     shown: dict[int, Publication] = {}
-    if counting.has_ended(year, today):
+    if counting.is_published(year, today):
         for frozen in FrozenPublication.objects.filter(year=year):
             shown[frozen.organisation_id] = _from_kept(frozen, labels).publication
     missing = [
@@ -191,7 +192,8 @@ def signals_report(
         period_labels=period_labels(shown, year),
         departments=publication.departments,
         merged_categories=publication.merged_categories,
-        published=counting.has_ended(year, today),
+        published=counting.is_published(year, today),
+        published_on=counting.publication_date(year),
         fixed_at=seen.fixed_at,
     )
 

@@ -53,7 +53,7 @@ they are suppressed together, as one network, and a report only shows one
 slice of that joint publication. The same counts always give the same
 publication (the algorithm is deterministic; ties go by position), so asking
 twice reveals nothing either. For the same reason a year is published once,
-when it has ended, and not quarter by quarter: whether a first-quarter count
+a month after it has ended, and not quarter by quarter: whether a first-quarter count
 is hidden depends on the whole year, so versions published in April, July
 and October would protect the same counts differently and could be combined
 (see `counting.counting_window`). After that, a melding registered late for

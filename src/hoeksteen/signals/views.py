@@ -192,7 +192,8 @@ def signal_write(request: HttpRequest) -> HttpResponse:
     form = _signal_form(
         request,
         request.POST or None,
-        initial={"year": default_year(timezone.localdate(clock.now()))},
+        # A signal is usually about the year that has just ended, published or not.
+        initial={"year": timezone.localdate(clock.now()).year - 1},
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -24,9 +24,10 @@ from hoeksteen.testing.factories import OrganisationFactory
 
 AddMeldingen = Callable[..., list[Melding]]
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
-# Five minutes into the new year where the organisations are, and still the
-# old year in UTC: a job that took the date in UTC would freeze the wrong year.
-NEW_YEAR = dt.datetime(YEAR + 1, 1, 1, 0, 5, tzinfo=AMSTERDAM)
+# Five minutes into the day YEAR is published (1 February) where the
+# organisations are, and still 31 January in UTC: a job that took the date in
+# UTC would not freeze it yet.
+NEW_YEAR = dt.datetime(YEAR + 1, 2, 1, 0, 5, tzinfo=AMSTERDAM)
 
 
 @pytest.fixture
@@ -82,12 +83,17 @@ def test_it_freezes_the_year_that_has_just_ended_for_every_organisation_that_was
     assert all(e.detail == {"year": YEAR, "k": e.detail["k"]} for e in entries)
 
 
-def test_it_freezes_nothing_of_a_year_before_it_has_ended(
+def test_it_freezes_nothing_of_a_year_before_it_is_published(
     organisations: dict[str, Organisation],
 ) -> None:
-    ended_year_freeze(now=NEW_YEAR - dt.timedelta(minutes=10))
+    # Ten minutes before 1 February: the year has ended, but meldingen of its
+    # last weeks may still be registered.
+    assert ended_year_freeze(now=NEW_YEAR - dt.timedelta(minutes=10)) == 0
+    assert _kept() == {}
 
-    # The year before last, for the three organisations that were here in it.
+    # On the last day of YEAR, the year before (published on 1 February of
+    # YEAR) is frozen for the three organisations that were here in it.
+    ended_year_freeze(now=dt.datetime(YEAR, 12, 31, 23, 55, tzinfo=AMSTERDAM))
     assert {year for _organisation, year in _kept()} == {YEAR - 1}
     assert len(_kept()) == 3
 

@@ -19,6 +19,7 @@ from hoeksteen.people.models import User
 from hoeksteen.practice.models import Department, Melding, MeldingCategory
 from hoeksteen.privacy.models import RetainedMeldingCount
 from hoeksteen.signals import counting, selectors
+from hoeksteen.signals.forms import default_year
 from hoeksteen.signals.suppression import Granularity, publish_year
 from hoeksteen.signals.tests.conftest import YEAR
 from hoeksteen.testing.factories import OrganisationFactory
@@ -87,7 +88,7 @@ def test_it_publishes_what_the_pure_function_publishes_from_the_same_meldingen(
             organisation=acme,
             year=YEAR,
             granularity=granularity,
-            today=dt.date(YEAR + 1, 1, 1),
+            today=dt.date(YEAR + 1, 2, 1),
         )
         shown, table = expected.table_for(granularity)
         assert report.granularity == shown
@@ -96,7 +97,7 @@ def test_it_publishes_what_the_pure_function_publishes_from_the_same_meldingen(
         assert report.merged_categories == expected.merged_categories
 
 
-def test_it_publishes_a_year_only_once_it_has_ended(
+def test_it_publishes_a_year_only_a_month_after_it_has_ended(
     acme: Organisation, coordinator: User, add_meldingen: AddMeldingen
 ) -> None:
     add_meldingen([(0, None, dt.date(2025, 2, 1))] * 6 + [(0, None, dt.date(2025, 5, 1))] * 6)
@@ -110,11 +111,14 @@ def test_it_publishes_a_year_only_once_it_has_ended(
             today=today,
         )
 
-    for during in (dt.date(2025, 4, 1), dt.date(2025, 7, 1), dt.date(2025, 12, 31)):
-        assert not report(during).published
-        assert report(during).table.grand_total == 0, during
-    assert report(dt.date(2026, 1, 1)).published
-    assert report(dt.date(2026, 1, 1)).table.grand_total == 12
+    # Published a month after the year ends, when the meldingen of its last
+    # weeks have been registered.
+    for before in (dt.date(2025, 4, 1), dt.date(2025, 12, 31), dt.date(2026, 1, 31)):
+        assert not report(before).published
+        assert report(before).published_on == dt.date(2026, 2, 1)
+        assert report(before).table.grand_total == 0, before
+    assert report(dt.date(2026, 2, 1)).published
+    assert report(dt.date(2026, 2, 1)).table.grand_total == 12
 
 
 def test_it_shows_the_report_to_nobody_but_the_coordinator_and_the_vps(
@@ -272,7 +276,7 @@ def test_it_still_counts_meldingen_that_the_retention_term_removed(
             organisation=acme,
             year=YEAR,
             granularity=Granularity.QUARTER,
-            today=dt.date(YEAR + 1, 1, 1),
+            today=dt.date(YEAR + 1, 2, 1),
         ).table
 
     before = report()
@@ -315,3 +319,8 @@ def test_it_counts_every_organisation_at_once_as_it_counts_each(
     assert every[acme.pk].table_for(Granularity.YEAR)[1].grand_total == (
         Melding.objects.filter(organisation=acme, first_contact_on__year=YEAR).count()
     ) + sum(c.count for c in RetainedMeldingCount.objects.filter(organisation=acme, year=YEAR))
+
+
+def test_the_page_opens_on_the_newest_published_year() -> None:
+    assert default_year(dt.date(2026, 1, 31)) == 2024
+    assert default_year(dt.date(2026, 2, 1)) == 2025
