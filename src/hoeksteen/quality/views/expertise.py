@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -157,8 +158,8 @@ def training_record_remove(request: HttpRequest, pk: int) -> HttpResponse:
                 "re-registration. A removed record cannot be brought back; you can add it anew."
             )
             % {
-                "hours": formats.number_format(record.hours, decimal_pos=None),
-                "kind": record.get_kind_display(),
+                "hours": floatformat(record.hours, -1),
+                "kind": record.get_kind_display().lower(),
                 "date": formats.date_format(record.attended_on, "j F Y"),
             },
             button=_("Yes, remove it"),
