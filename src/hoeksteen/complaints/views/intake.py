@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from hoeksteen.access import policy
@@ -155,17 +156,24 @@ def receipt(request: HttpRequest, slug: str) -> HttpResponse:
     # Bound for every POST: an empty one must say the code is missing.
     form = ReceiptForm(request.POST if request.method == "POST" else None)
     status = 200
+    retry_after: int | None = None
     if request.method == "POST" and form.is_valid():
         checks = _receipt_checks(request, organisation)
-        if ratelimit.reserve(checks) is not None:
+        lockout = ratelimit.reserve(checks)
+        if lockout is not None:
             form.add_error(
                 None,
-                _(
-                    "Too many codes were tried. For your safety, wait a quarter of an hour "
-                    "and try again."
-                ),
+                ngettext(
+                    "Too many codes were tried. For your safety, wait %(minutes)s minute "
+                    "and try again.",
+                    "Too many codes were tried. For your safety, wait %(minutes)s minutes "
+                    "and try again.",
+                    lockout.minutes,
+                )
+                % {"minutes": lockout.minutes},
             )
             status = 429
+            retry_after = lockout.retry_after_seconds
         else:
             complaint = receipt_open(organisation=organisation, code=form.cleaned_data["code"])
             if complaint is not None:
@@ -180,9 +188,12 @@ def receipt(request: HttpRequest, slug: str) -> HttpResponse:
             status = 400
     elif request.method == "POST":
         status = 400
-    return render(
+    response = render(
         request,
         "complaints/receipt.html",
         {"organisation": organisation, "form": form},
         status=status,
     )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
