@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib import messages
@@ -39,6 +39,8 @@ from django.utils.translation import gettext as _
 
 from hoeksteen.core import clock
 from hoeksteen.core.models import UsedFormToken
+
+T = TypeVar("T")
 
 FIELD = "form_token"
 SESSION_KEY = "hoeksteen_form_key"
@@ -128,9 +130,9 @@ def answer_if_sent(request: HttpRequest, *, note: str | None = None) -> HttpResp
 
 def submit_once(
     request: HttpRequest,
-    act: Callable[[], Any],
+    act: Callable[[], T],
     *,
-    result_url: Callable[[Any], str] | str,
+    result_url: Callable[[T], str] | str,
     saved: str | None = None,
     already: str | None = None,
 ) -> HttpResponse:
