@@ -307,6 +307,10 @@ def melding_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 @require_POST
 def step_back(request: HttpRequest) -> HttpResponse:
     """Hand every open melding over temporarily (e.g. during a complaint about oneself)."""
+    # A second sending would find no open melding left and say "0 meldingen".
+    sent = formtokens.answer_if_sent(request)
+    if sent is not None:
+        return sent
     organisation = request.organisation  # type: ignore[attr-defined]
     user = _user(request)
     form = StepBackForm(
@@ -314,29 +318,33 @@ def step_back(request: HttpRequest) -> HttpResponse:
         successors=actions.successor_candidates(organisation=organisation, actor=user),
         prefix="stepback",
     )
-    if form.is_valid():
-        try:
-            count = actions.meldingen_step_back(
-                organisation=organisation,
-                actor=user,
-                successor_id=form.cleaned_data["successor"],
-                note=form.cleaned_data["note"],
-            )
-        except actions.PracticeError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                ngettext(
-                    "You stepped back temporarily from %(count)s melding.",
-                    "You stepped back temporarily from %(count)s meldingen.",
-                    count,
-                )
-                % {"count": count},
-            )
-    else:
+    log_url = reverse("practice:log", kwargs={"slug": organisation.slug})
+    if not form.is_valid():
         messages.error(request, _("Choose a successor and write a handover note."))
-    return redirect("practice:log", slug=organisation.slug)
+        return redirect(log_url)
+
+    def step_back_and_say_so() -> None:
+        count = actions.meldingen_step_back(
+            organisation=organisation,
+            actor=user,
+            successor_id=form.cleaned_data["successor"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(
+            request,
+            ngettext(
+                "You stepped back temporarily from %(count)s melding.",
+                "You stepped back temporarily from %(count)s meldingen.",
+                count,
+            )
+            % {"count": count},
+        )
+
+    try:
+        return formtokens.submit_once(request, step_back_and_say_so, result_url=log_url)
+    except (formtokens.Refused, actions.PracticeError) as error:
+        messages.error(request, str(error.message))
+    return redirect(log_url)
 
 
 @member_view(Role.VP)

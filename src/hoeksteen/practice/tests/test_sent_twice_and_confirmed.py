@@ -143,3 +143,23 @@ def test_it_asks_before_ending_a_temporary_step_back(
     assert client.post(url, {"confirmed": "yes"}).status_code == 302
     handover.refresh_from_db()
     assert handover.ended_at is not None
+
+
+def test_it_steps_back_once_and_says_so_when_the_form_is_sent_twice(
+    login_as: Callable[[User], Client], melding: Melding, subject_vp: User, colleague_vp: User
+) -> None:
+    client = login_as(subject_vp)
+    data = {
+        "stepback-successor": colleague_vp.pk,
+        "stepback-note": "Tijdens de klacht over mij.",
+        "form_token": form_token_for(client),
+    }
+
+    first = client.post("/o/acme/praktijk/terugtreden/", data)
+    second = client.post("/o/acme/praktijk/terugtreden/", data, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert first.status_code == second.status_code == 302
+    assert Handover.objects.count() == 1
+    page = client.get(second["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ALREADY_SENT in page
+    assert "0 meldingen" not in page
