@@ -111,9 +111,9 @@ def _already_sent_answer(request: HttpRequest, result_url: str, note: str | None
     return redirect(result_url or "/")
 
 
-def answer_if_sent(request: HttpRequest, *, note: str | None = None) -> HttpResponse | None:
+def answer_if_sent(request: HttpRequest, *, already: str | None = None) -> HttpResponse | None:
     """For a POST whose token was used already: the page of the first
-    sending's result, with a note; otherwise None.
+    sending's result, with `already` (or a general note); otherwise None.
 
     Called before anything else in a view, so a second sending is answered
     the same way even when the first one took away what the form was about
@@ -125,7 +125,7 @@ def answer_if_sent(request: HttpRequest, *, note: str | None = None) -> HttpResp
     result_url = _first_result(key)
     if result_url is None:
         return None
-    return _already_sent_answer(request, result_url, note)
+    return _already_sent_answer(request, result_url, already)
 
 
 def submit_once(

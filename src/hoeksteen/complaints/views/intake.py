@@ -71,7 +71,7 @@ def _already_filed() -> str:
 def intake(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = public_organisation(slug)
     if request.method == "POST":
-        sent = formtokens.answer_if_sent(request, note=_already_filed())
+        sent = formtokens.answer_if_sent(request, already=_already_filed())
         if sent is not None:
             return sent
     regulation = regulation_of(organisation=organisation)
