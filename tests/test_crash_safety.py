@@ -204,7 +204,10 @@ class Client:
         case = handler.get(f"/o/{live.DEMO_SLUG}/klachten/{uid}/")
         if f"/klachten/{uid}/stap/acknowledge/" not in case.text:
             return
-        answer = handler.post(f"/o/{live.DEMO_SLUG}/klachten/{uid}/stap/acknowledge/", {})
+        answer = handler.post(
+            f"/o/{live.DEMO_SLUG}/klachten/{uid}/stap/acknowledge/",
+            {"form_token": _form_token(case.text)},
+        )
         if answer.status == 302:
             self.acknowledged.add(uid)
         elif answer.status < 500:
@@ -215,9 +218,10 @@ class Client:
             return
         receipt = self.rng.choice(self.receipts)
         visitor, case = live.open_with_receipt(self.server.base, receipt.code)
-        visitor.get(case)
+        page = visitor.get(case)
         body = f"Bericht {uuid.uuid4().hex}"
-        answer = visitor.post(case + "stap/message/", {"message-body": body})
+        token = _form_token(page.text)
+        answer = visitor.post(case + "stap/message/", {"message-body": body, "form_token": token})
         if answer.status == 302:
             self.messages.setdefault(receipt.code, []).append(body)
         elif answer.status < 500:
@@ -230,6 +234,13 @@ class Client:
             time.sleep(0.1)  # killed or restarting: what was not seen saved, was not saved
         except LookupError as refused:
             self.failures.append(str(refused))
+
+
+def _form_token(page: str) -> str:
+    try:
+        return live.field_value(page, "form_token")
+    except ValueError as missing:  # a page without its form: counted as a failure
+        raise LookupError(f"no form on the page: {missing}") from missing
 
 
 def storm(server: live.Server, rng: random.Random) -> Client:

@@ -175,7 +175,8 @@ LOGOUT_REDIRECT_URL = "people:login"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "people/locked_out.html"
+# The lockout page says how long the cool-off lasts.
+AXES_LOCKOUT_CALLABLE = "hoeksteen.people.views.sign_in_locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Successful sign-ins are not logged with address and browser: the audit
@@ -194,7 +195,8 @@ OTP_TOTP_ISSUER = "Hoeksteen"
 # Guessing limits, counted in the store all processes share (Redis with
 # REDIS_URL, else the database; hoeksteen.core.ratelimit). Each is a number of
 # failed attempts within a window of minutes; the next attempt is refused with
-# HTTP 429 until the window, which starts at the first failure, has passed.
+# HTTP 429 until the window, which starts at the first failure, has passed;
+# the refusal says how many minutes of it are left.
 # Every lockout is logged (limit name and a hash, no user name or address) and
 # recorded in the platform audit trail as security.lockout.
 #
@@ -212,7 +214,8 @@ OTP_TOTP_ISSUER = "Hoeksteen"
 # LOGIN_FAILURES_GLOBAL: failed passwords on the whole instance.
 # LOGIN_WINDOW_MINUTES: the window of the three above.
 # TOTP_FAILURES_PER_ACCOUNT / _PER_ADDRESS / _GLOBAL, TOTP_WINDOW_MINUTES: the
-#   same for second-factor codes (authenticator and recovery codes together).
+#   same for second-factor codes (authenticator and recovery codes together,
+#   and the code that confirms a new authenticator).
 # RECEIPT_TRIES_PER_CLIENT / _PER_ORGANISATION / _GLOBAL,
 #   RECEIPT_WINDOW_MINUTES: wrong receipt codes from one address (per
 #   organisation), for one organisation, and on the whole instance.

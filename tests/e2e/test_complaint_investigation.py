@@ -116,7 +116,7 @@ def test_it_takes_a_named_complaint_through_an_independent_investigation_to_clos
     expect(cases).to_have_count(1)
     cases.locator(f"a[href='{case_path}']").click()
     expect(investigator.locator("main dl.facts")).to_contain_text(committee.get_full_name())
-    take_step(investigator, "inform-vp")
+    take_step(investigator, "inform-vp", confirm=True)
     colleague_cannot_reach_it()
     today = timezone.localdate().isoformat()
     take_step(

@@ -116,7 +116,7 @@ def test_it_takes_an_anonymous_complaint_through_a_procedural_review_to_closure(
         reason="Een misverstand over de rol; een toetsing aan de gedragscode volstaat.",
     )
     expect(handler.locator("main .lead .tag.state-review")).to_be_visible()
-    take_step(handler, "inform-vp")
+    take_step(handler, "inform-vp", confirm=True)
     expect(handler.locator("#step-inform-vp")).to_have_count(0)
 
     # --- The VP now sees the case, responds, names support and reflects.

@@ -111,7 +111,6 @@ class IntakeForm(forms.Form):
         required=False,
         help_text="",  # set in __init__ from the configured limit
     )
-    form_token = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, vps: Any, signed_in: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -142,8 +141,26 @@ class ReasonForm(forms.Form):
     reason = _text(_("Reasons"))
 
 
-class OptionalReasonForm(forms.Form):
+class InformVPForm(forms.Form):
+    """Informing the VP cannot be taken back: the box makes it a choice, not a click."""
+
+    confirm = forms.BooleanField(
+        label=_(
+            "Yes, inform the VP now. They read the complaint as far as the complainant "
+            "allowed; this cannot be taken back."
+        ),
+        error_messages={"required": _("Tick the box to confirm that the VP is informed now.")},
+    )
+
+
+class WithdrawForm(forms.Form):
+    """Withdrawing ends the procedure for good: the box makes it a choice, not a click."""
+
     reason = _text(_("Reason (optional)"), required=False, rows=3)
+    confirm = forms.BooleanField(
+        label=_("Yes, I withdraw my complaint. The procedure stops and cannot be resumed."),
+        error_messages={"required": _("Tick the box to confirm that you withdraw your complaint.")},
+    )
 
 
 class InvestigationForm(forms.Form):

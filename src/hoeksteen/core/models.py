@@ -41,3 +41,22 @@ class AttemptCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.counter_key}: {self.count}"
+
+
+class UsedFormToken(models.Model):
+    """A one-time form token whose form was acted on (hoeksteen.core.formtokens).
+
+    The primary key makes the use unique: of two requests sending the same
+    form at once, the second cannot insert its row until the first has
+    committed or rolled back, and then fails (or goes ahead) accordingly.
+    `result_url` is where the first sending's result is shown, so a second
+    sending can be answered with it. Rows outlive their token's validity only
+    until the tick forgets them.
+    """
+
+    token = models.CharField(max_length=64, primary_key=True)
+    result_url = models.CharField(max_length=500, default="")
+    used_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.token}: {self.result_url}"

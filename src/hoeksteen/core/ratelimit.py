@@ -25,6 +25,7 @@ import hashlib
 import hmac
 import ipaddress
 import logging
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,6 +53,19 @@ class Limit:
 
 
 Check = tuple[Limit, str]
+
+
+@dataclass(frozen=True)
+class Lockout:
+    """A limit that refused an attempt, and how long until its window has passed."""
+
+    limit: Limit
+    retry_after_seconds: int
+
+    @property
+    def minutes(self) -> int:
+        """The wait in whole minutes, rounded up: never "0 minutes"."""
+        return max(1, math.ceil(self.retry_after_seconds / 60))
 
 
 def limit(name: str) -> Limit:
@@ -107,7 +121,7 @@ def _store_key(check: Check) -> str:
     return f"rl:{limit_.name}:{key}"
 
 
-def _hit_database(key: str, window_seconds: int) -> int:
+def _hit_database(key: str, window_seconds: int) -> tuple[int, int]:
     now = int(time.time())
     table = connection.ops.quote_name(AttemptCounter._meta.db_table)
     # One statement: the row is created, counted on, or restarted when its
@@ -119,12 +133,12 @@ def _hit_database(key: str, window_seconds: int) -> int:
         f"count = CASE WHEN {table}.expires_at > %s THEN {table}.count + 1 ELSE 1 END, "
         f"expires_at = CASE WHEN {table}.expires_at > %s "
         f"THEN {table}.expires_at ELSE excluded.expires_at END "
-        f"RETURNING count"
+        f"RETURNING count, expires_at"
     )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, [key, now + window_seconds, now, now])
         row = cursor.fetchone()
-    return int(row[0])
+    return int(row[0]), int(row[1]) - now
 
 
 def _on_redis() -> bool:
@@ -142,7 +156,7 @@ def _redis_key(key: str) -> tuple[redis.Redis, str]:
     return _redis(settings.CACHES["default"]["LOCATION"]), cache.make_and_validate_key(key)
 
 
-def _hit_redis(key: str, window_seconds: int) -> int:
+def _hit_redis(key: str, window_seconds: int) -> tuple[int, int]:
     # One transaction: create the key with its expiry if it is missing, then
     # INCR (which keeps the expiry, so the window runs from the first attempt).
     # Django's cache.incr checks EXISTS before INCR; a key expiring in between
@@ -151,15 +165,17 @@ def _hit_redis(key: str, window_seconds: int) -> int:
     with client.pipeline(transaction=True) as pipe:
         pipe.set(name, 0, ex=window_seconds, nx=True)
         pipe.incr(name)
-        _created, count = pipe.execute()
-    return int(count)
+        pipe.ttl(name)
+        _created, count, ttl = pipe.execute()
+    return int(count), int(ttl) if int(ttl) > 0 else window_seconds
 
 
 # DECR only a key that still exists: DECR would create a missing one without expiry.
 _GIVE_BACK = "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end"
 
 
-def _hit(key: str, window_seconds: int) -> int:
+def _hit(key: str, window_seconds: int) -> tuple[int, int]:
+    """Count one attempt on `key`: the count in its window, and the seconds left of it."""
     if _on_redis():
         return _hit_redis(key, window_seconds)
     return _hit_database(key, window_seconds)
@@ -173,8 +189,9 @@ def _give_back(key: str) -> None:
     AttemptCounter.objects.filter(counter_key=key, count__gt=0).update(count=F("count") - 1)
 
 
-def reserve(checks: Sequence[Check]) -> Limit | None:
-    """Count one attempt against every check; return the first limit it exceeds.
+def reserve(checks: Sequence[Check]) -> Lockout | None:
+    """Count one attempt against every check; return the first limit it exceeds,
+    with the time left until that limit's window has passed.
 
     Returns None when the attempt may go ahead. When a limit is exceeded the
     attempt is given back to every counter it was counted on, and the lockout
@@ -183,12 +200,12 @@ def reserve(checks: Sequence[Check]) -> Limit | None:
     counted: list[Check] = []
     for check in checks:
         limit_, _key = check
-        count = _hit(_store_key(check), limit_.window_seconds)
+        count, seconds_left = _hit(_store_key(check), limit_.window_seconds)
         counted.append(check)
         if count > limit_.tries:
             release(counted)
             _note_lockout(check)
-            return limit_
+            return Lockout(limit=limit_, retry_after_seconds=max(1, seconds_left))
     return None
 
 
@@ -209,7 +226,7 @@ def _note_lockout(check: Check) -> None:
     from hoeksteen.audit.actions import audit_record
 
     limit_, key = check
-    if _hit(f"rl-noted:{limit_.name}:{key}", limit_.window_seconds) != 1:
+    if _hit(f"rl-noted:{limit_.name}:{key}", limit_.window_seconds)[0] != 1:
         return
     day = dt.datetime.now(dt.UTC).date().isoformat()
     short = hashlib.sha256(f"{day}:{key}".encode()).hexdigest()[:12]

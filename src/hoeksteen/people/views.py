@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import math
 from typing import Any
 from urllib.parse import urlsplit
 
 import segno
+from axes.helpers import get_cool_off
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -16,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -44,8 +47,9 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.checks = _sign_in_checks(request)
-        if ratelimit.reserve(self.checks) is not None:
-            return render(request, "people/locked_out.html", status=429)
+        lockout = ratelimit.reserve(self.checks)
+        if lockout is not None:
+            return _signing_in_paused(request, lockout.retry_after_seconds)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
@@ -54,6 +58,37 @@ class LoginView(auth_views.LoginView):
             actions.sign_in_record(user=form.get_user())
         ratelimit.release(self.checks)
         return response
+
+
+def _signing_in_paused(request: HttpRequest, seconds: int | None) -> HttpResponse:
+    """The page for a sign-in refused by a guessing limit, saying how long to
+    wait; None: until someone lifts the lockout."""
+    minutes = max(1, math.ceil(seconds / 60)) if seconds else None
+    response = render(request, "people/locked_out.html", {"minutes": minutes}, status=429)
+    if seconds:
+        response["Retry-After"] = str(seconds)
+    return response
+
+
+def sign_in_locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """django-axes' lockout (AXES_LOCKOUT_CALLABLE): one user name from one
+    address, paused for the cool-off it is configured with."""
+    cool_off = get_cool_off(request)
+    return _signing_in_paused(request, int(cool_off.total_seconds()) if cool_off else None)
+
+
+def _codes_paused(lockout: ratelimit.Lockout) -> str:
+    return ngettext(
+        "Too many codes were tried. For your safety, checking codes is paused for a while. "
+        "Wait %(minutes)s minute and try again, or ask the coordinator of the VP function "
+        "for help.",
+        "Too many codes were tried. For your safety, checking codes is paused for a while. "
+        "Wait %(minutes)s minutes and try again, or ask the coordinator of the VP function "
+        "for help.",
+        lockout.minutes,
+    ) % {"minutes": lockout.minutes}
 
 
 def _sign_in_checks(request: HttpRequest) -> list[ratelimit.Check]:
@@ -102,23 +137,38 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         return redirect("people:otp_verify")
     device = actions.totp_device_pending(user=user)
     form = TokenForm(request.POST or None)
+    status = 200
+    retry_after: int | None = None
     if request.method == "POST" and form.is_valid():
-        codes = actions.totp_device_confirm(
-            user=user, device=device, token=form.cleaned_data["token"]
-        )
-        if codes is not None:
-            otp_login(request, device)
-            request.session[oidc_views.SECOND_FACTOR_VIA_SESSION_KEY] = "authenticator"
-            return render(
-                request,
-                "people/recovery_codes.html",
-                {"codes": codes, "next": _safe_next(request)},
+        # The same limits as the second step of signing in: confirming a new
+        # authenticator is a code to guess too.
+        checks = _second_factor_checks(request, user)
+        lockout = ratelimit.reserve(checks)
+        if lockout is not None:
+            form.add_error(None, _codes_paused(lockout))
+            status = 429
+            retry_after = lockout.retry_after_seconds
+        else:
+            codes = actions.totp_device_confirm(
+                user=user, device=device, token=form.cleaned_data["token"]
             )
-        form.add_error(
-            "token", _("That code is not right. Check the time on your phone and try again.")
-        )
+            if codes is not None:
+                ratelimit.release(checks)
+                otp_login(request, device)
+                request.session[oidc_views.SECOND_FACTOR_VIA_SESSION_KEY] = "authenticator"
+                return render(
+                    request,
+                    "people/recovery_codes.html",
+                    {"codes": codes, "next": _safe_next(request)},
+                )
+            form.add_error(
+                "token", _("That code is not right. Check the time on your phone and try again.")
+            )
+            status = 400
+    elif request.method == "POST":
+        status = 400
     qr = segno.make(device.config_url, error="m")
-    return render(
+    response = render(
         request,
         "people/otp_setup.html",
         {
@@ -127,8 +177,11 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             "secret": _base32_secret(device.bin_key),
             "next": _safe_next(request),
         },
-        status=400 if form.errors else 200,
+        status=status,
     )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _base32_secret(key: bytes) -> str:
@@ -144,18 +197,14 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return redirect("people:otp_setup")
     form = TokenForm(request.POST or None)
     status = 200
+    retry_after: int | None = None
     if request.method == "POST" and form.is_valid():
         checks = _second_factor_checks(request, user)
-        if ratelimit.reserve(checks) is not None:
-            form.add_error(
-                None,
-                _(
-                    "Too many codes were tried. For your safety, checking codes is paused "
-                    "for a while. Wait a quarter of an hour and try again, or ask the "
-                    "coordinator of the VP function for help."
-                ),
-            )
+        lockout = ratelimit.reserve(checks)
+        if lockout is not None:
+            form.add_error(None, _codes_paused(lockout))
             status = 429
+            retry_after = lockout.retry_after_seconds
         else:
             device = actions.second_factor_verify(user=user, token=form.cleaned_data["token"])
             if device is not None:
@@ -173,12 +222,15 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             status = 400
     elif request.method == "POST":
         status = 400
-    return render(
+    response = render(
         request,
         "people/otp_verify.html",
         {"form": form, "next": _safe_next(request)},
         status=status,
     )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @login_required

@@ -9,12 +9,14 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hoeksteen.access import policy
 from hoeksteen.access.decorators import member_view
+from hoeksteen.core import confirmation, formtokens
 from hoeksteen.core.paging import page_of
 from hoeksteen.core.pdf import pdf_response_headers, render_pdf
 from hoeksteen.people.models import Role, User
@@ -29,7 +31,7 @@ from hoeksteen.practice.forms import (
     SharingForm,
     StepBackForm,
 )
-from hoeksteen.practice.models import Consent, Handover, Melding
+from hoeksteen.practice.models import Consent, Handover, HandoverKind, Melding
 
 
 def _user(request: HttpRequest) -> User:
@@ -68,17 +70,27 @@ def log(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
+    if request.method == "POST" and (sent := formtokens.answer_if_sent(request)) is not None:
+        return sent
     form = MeldingForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            melding = actions.melding_register(
-                organisation=organisation, actor=_user(request), data=_input_from(form.cleaned_data)
+            return formtokens.submit_once(
+                request,
+                lambda: actions.melding_register(
+                    organisation=organisation,
+                    actor=_user(request),
+                    data=_input_from(form.cleaned_data),
+                ),
+                result_url=lambda melding: reverse(
+                    "practice:melding", kwargs={"slug": organisation.slug, "pk": melding.pk}
+                ),
+                saved=_("The melding is in your log."),
             )
+        except formtokens.Refused as refused:
+            form.add_error(None, refused.message)
         except actions.PracticeError as error:
             form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The melding is in your log."))
-            return redirect("practice:melding", slug=organisation.slug, pk=melding.pk)
     return render(
         request,
         "practice/register.html",
@@ -225,9 +237,36 @@ def _input_from(data: dict[str, Any]) -> actions.MeldingInput:
     )
 
 
+def _confirm_withdrawal(request: HttpRequest, melding: Melding, consent: Consent) -> HttpResponse:
+    return confirmation.ask(
+        request,
+        title=_("Record that the melder withdrew this consent?"),
+        consequence=_(
+            "From now on nothing more is shared on the consent to share with %(recipient)s "
+            "(%(form)s). A withdrawn consent cannot be restored: for anything new, the melder "
+            "gives a new consent."
+        )
+        % {"recipient": consent.get_recipient_display(), "form": consent.get_form_display()},
+        button=_("Yes, record the withdrawal"),
+        back_url=reverse(
+            "practice:melding", kwargs={"slug": melding.organisation.slug, "pk": melding.pk}
+        ),
+        fields={
+            "withdraw-id": str(consent.pk),
+            formtokens.FIELD: request.POST.get(formtokens.FIELD, ""),
+        },
+        context={"organisation": melding.organisation},
+    )
+
+
 @member_view(Role.VP)
 @require_POST
 def melding_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    # Before the melding is opened: a handover takes it out of this VP's log,
+    # and a second sending must still find the first one's result.
+    sent = formtokens.answer_if_sent(request)
+    if sent is not None:
+        return sent
     organisation = request.organisation  # type: ignore[attr-defined]
     user = _user(request)
     melding = selectors.melding_for(user=user, organisation=organisation, pk=pk)
@@ -242,22 +281,36 @@ def melding_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     form = form_class(request.POST, **kwargs)
     if not form.is_valid():
         return _render_melding(request, melding, (step, form))
+    if step == "withdraw" and not confirmation.confirmed(request):
+        consent = melding.consents.filter(pk=form.cleaned_data["id"]).first()
+        if consent is not None and consent.withdrawn_at is None:
+            return _confirm_withdrawal(request, melding, consent)
+    if step == "handover":
+        # The melding leaves this VP's log: show the log, not a page they cannot open.
+        done = reverse("practice:log", kwargs={"slug": organisation.slug})
+        saved = _("The melding is now with your successor.")
+    else:
+        done = reverse("practice:melding", kwargs={"slug": organisation.slug, "pk": melding.pk})
+        saved = _("Saved.")
     try:
-        run(melding, user, form.cleaned_data)
+        return formtokens.submit_once(
+            request, lambda: run(melding, user, form.cleaned_data), result_url=done, saved=saved
+        )
+    except formtokens.Refused as refused:
+        form.add_error(None, refused.message)
     except actions.PracticeError as error:
         form.add_error(None, error.message)
-        return _render_melding(request, melding, (step, form))
-    messages.success(request, _("Saved."))
-    if step == "handover":
-        messages.info(request, _("The melding is now with your successor."))
-        return redirect("practice:log", slug=organisation.slug)
-    return redirect("practice:melding", slug=organisation.slug, pk=melding.pk)
+    return _render_melding(request, melding, (step, form))
 
 
 @member_view(Role.VP)
 @require_POST
 def step_back(request: HttpRequest) -> HttpResponse:
     """Hand every open melding over temporarily (e.g. during a complaint about oneself)."""
+    # A second sending would find no open melding left and say "0 meldingen".
+    sent = formtokens.answer_if_sent(request)
+    if sent is not None:
+        return sent
     organisation = request.organisation  # type: ignore[attr-defined]
     user = _user(request)
     form = StepBackForm(
@@ -265,29 +318,33 @@ def step_back(request: HttpRequest) -> HttpResponse:
         successors=actions.successor_candidates(organisation=organisation, actor=user),
         prefix="stepback",
     )
-    if form.is_valid():
-        try:
-            count = actions.meldingen_step_back(
-                organisation=organisation,
-                actor=user,
-                successor_id=form.cleaned_data["successor"],
-                note=form.cleaned_data["note"],
-            )
-        except actions.PracticeError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                ngettext(
-                    "You stepped back temporarily from %(count)s melding.",
-                    "You stepped back temporarily from %(count)s meldingen.",
-                    count,
-                )
-                % {"count": count},
-            )
-    else:
+    log_url = reverse("practice:log", kwargs={"slug": organisation.slug})
+    if not form.is_valid():
         messages.error(request, _("Choose a successor and write a handover note."))
-    return redirect("practice:log", slug=organisation.slug)
+        return redirect(log_url)
+
+    def step_back_and_say_so() -> None:
+        count = actions.meldingen_step_back(
+            organisation=organisation,
+            actor=user,
+            successor_id=form.cleaned_data["successor"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(
+            request,
+            ngettext(
+                "You stepped back temporarily from %(count)s melding.",
+                "You stepped back temporarily from %(count)s meldingen.",
+                count,
+            )
+            % {"count": count},
+        )
+
+    try:
+        return formtokens.submit_once(request, step_back_and_say_so, result_url=log_url)
+    except (formtokens.Refused, actions.PracticeError) as error:
+        messages.error(request, str(error.message))
+    return redirect(log_url)
 
 
 @member_view(Role.VP)
@@ -297,13 +354,31 @@ def handover_end(request: HttpRequest, handover_id: int) -> HttpResponse:
     handover = policy.get_visible(
         _user(request), Handover, pk=handover_id, organisation=organisation
     )
+    log_url = reverse("practice:log", kwargs={"slug": organisation.slug})
+    running = handover.kind == HandoverKind.TEMPORARY and handover.ended_at is None
+    if running and not confirmation.confirmed(request):
+        return confirmation.ask(
+            request,
+            title=_("End the temporary step-back?"),
+            consequence=_(
+                "The melding returns to %(from)s, and %(to)s can no longer read it. "
+                "To step back again later, you hand over anew."
+            )
+            % {
+                "from": handover.from_vp.get_full_name() or handover.from_vp.username,
+                "to": handover.to_vp.get_full_name() or handover.to_vp.username,
+            },
+            button=_("Yes, end it and return the melding"),
+            back_url=log_url,
+            context={"organisation": organisation},
+        )
     try:
         actions.handover_end(handover=handover, actor=_user(request))
     except actions.PracticeError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("The temporary step-back has ended."))
-    return redirect("practice:log", slug=organisation.slug)
+    return redirect(log_url)
 
 
 @member_view(Role.VP)
@@ -359,8 +434,24 @@ def my_consents(request: HttpRequest) -> HttpResponse:
         consent = consents.filter(pk=form.cleaned_data["id"]).first() if form.is_valid() else None
         if consent is None:
             raise Http404
+        withdraw = request.POST.get("do") == "withdraw"
+        if withdraw and consent.withdrawn_at is None and not confirmation.confirmed(request):
+            return confirmation.ask(
+                request,
+                title=_("Withdraw this consent?"),
+                consequence=_(
+                    "From now on your confidential adviser shares nothing more on it with "
+                    "%(recipient)s. A withdrawn consent cannot be restored: for anything new, "
+                    "you give a new consent."
+                )
+                % {"recipient": consent.get_recipient_display()},
+                button=_("Yes, withdraw my consent"),
+                back_url=reverse("practice:my_consents", kwargs={"slug": organisation.slug}),
+                fields={"id": str(consent.pk), "do": "withdraw"},
+                context={"organisation": organisation},
+            )
         try:
-            if request.POST.get("do") == "withdraw":
+            if withdraw:
                 actions.consent_withdraw(consent=consent, actor=user)
                 messages.success(
                     request, _("Your consent is withdrawn. Nothing more is shared on it.")

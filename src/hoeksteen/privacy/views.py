@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from django import forms
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hoeksteen.access import policy
 from hoeksteen.access.decorators import member_view
 from hoeksteen.audit.actions import audit_record
+from hoeksteen.core import formtokens
 from hoeksteen.core.pdf import pdf_response_headers, render_pdf
 from hoeksteen.organisations.selectors import regulation_of
 from hoeksteen.people.models import Role, User
@@ -84,6 +85,9 @@ class ErasureForm(forms.Form):
 def privacy_overview(request: HttpRequest) -> HttpResponse:
     """The coordinator's privacy page: the register, retention terms and erasure."""
     organisation = request.organisation  # type: ignore[attr-defined]
+    if request.method == "POST" and (sent := formtokens.answer_if_sent(request)) is not None:
+        # Sent twice: the second would find the person gone and say so.
+        return sent
     actor = _user(request)
     form = ErasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -96,17 +100,19 @@ def privacy_overview(request: HttpRequest) -> HttpResponse:
             form.add_error("username", _("No person with this user name in your organisation."))
         else:
             try:
-                actions.person_erase(
-                    organisation=organisation,
-                    actor=actor,
-                    user=person,
-                    reason=form.cleaned_data["reason"],
+                return formtokens.submit_once(
+                    request,
+                    lambda: actions.person_erase(
+                        organisation=organisation,
+                        actor=actor,
+                        user=person,
+                        reason=form.cleaned_data["reason"],
+                    ),
+                    result_url=reverse("privacy:overview", kwargs={"slug": organisation.slug}),
+                    saved=_("The person's data was erased."),
                 )
-            except actions.ErasureRefused as refused:
+            except (formtokens.Refused, actions.ErasureRefused) as refused:
                 form.add_error(None, refused.message)
-            else:
-                messages.success(request, _("The person's data was erased."))
-                return redirect("privacy:overview", slug=organisation.slug)
     regulation = regulation_of(organisation=organisation)
     return render(
         request,

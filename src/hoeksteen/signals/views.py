@@ -14,12 +14,13 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hoeksteen.access.decorators import member_view
-from hoeksteen.core import clock
+from hoeksteen.core import clock, formtokens
 from hoeksteen.people.models import Role, User
 from hoeksteen.signals import actions, charts, selectors
 from hoeksteen.signals.forms import ReleaseForm, ReportForm, SignalForm, default_year
@@ -188,6 +189,8 @@ def _input(form: SignalForm) -> actions.SignalInput:
 @require_http_methods(["GET", "POST"])
 def signal_write(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
+    if request.method == "POST" and (sent := formtokens.answer_if_sent(request)) is not None:
+        return sent
     user = _user(request)
     form = _signal_form(
         request,
@@ -197,13 +200,19 @@ def signal_write(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            signal = actions.qualitative_signal_write(
-                organisation=organisation, author=user, data=_input(form)
+            return formtokens.submit_once(
+                request,
+                lambda: actions.qualitative_signal_write(
+                    organisation=organisation, author=user, data=_input(form)
+                ),
+                result_url=lambda signal: reverse(
+                    "signals:signal", args=[organisation.slug, signal.pk]
+                ),
             )
+        except formtokens.Refused as refused:
+            form.add_error(None, refused.message)
         except actions.SignalError as error:
             form.add_error(None, error.message)
-        else:
-            return redirect("signals:signal", organisation.slug, signal.pk)
     return render(
         request,
         "signals/write.html",

@@ -8,8 +8,10 @@ from typing import Any
 
 import factory
 from django.contrib.auth.hashers import make_password
+from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from hoeksteen.core import formtokens
 from hoeksteen.organisations.actions import organisation_create
 from hoeksteen.organisations.models import Organisation, Route, VPTeam, VPTeamMember
 from hoeksteen.people.models import Membership, Role, User
@@ -87,3 +89,11 @@ def totp_now(device: TOTPDevice) -> str:
 
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"
+
+
+def form_token_for(client: Client) -> str:
+    """A one-time form token as a page shown to this client would carry."""
+    session = client.session
+    token = formtokens.issue_for(session)
+    session.save()
+    return token

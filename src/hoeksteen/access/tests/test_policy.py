@@ -25,13 +25,15 @@ from hoeksteen.testing.factories import (
 )
 
 # Models no person reaches through a view or the admin: the machinery of the
-# audit trail, the outbox, the guessing limits and the libraries behind sign-in.
+# audit trail, the outbox, the guessing limits, the one-time form tokens and
+# the libraries behind sign-in.
 MACHINERY = {
     "audit.auditentry",
     "audit.auditchainhead",
     "audit.auditcheckpoint",
     "outbox.outboxmessage",
     "core.attemptcounter",
+    "core.usedformtoken",
     "axes.accessattempt",
     "axes.accessfailurelog",
     "axes.accesslog",

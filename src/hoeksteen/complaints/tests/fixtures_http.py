@@ -27,7 +27,7 @@ from hoeksteen.complaints.actions.intake import ComplaintInput
 from hoeksteen.complaints.models import Complaint, ReviewQuestion
 from hoeksteen.organisations.models import Organisation
 from hoeksteen.people.models import User
-from hoeksteen.testing.factories import confirmed_totp
+from hoeksteen.testing.factories import confirmed_totp, form_token_for
 
 # The smallest file each accepted kind is recognised by.
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -116,9 +116,13 @@ def receipt_from(response: HttpResponse) -> str | None:
     return match.group(1).replace(" ", "") if match else None
 
 
-def post_step(client: Client, complaint: Complaint, step: str, **fields: Any) -> HttpResponse:
-    """POST a step's form, with the step's name as the prefix of every field."""
+def post_step(
+    client: Client, complaint: Complaint, step: str, /, token: str | None = None, **fields: Any
+) -> HttpResponse:
+    """POST a step's form, with the step's name as the prefix of every field,
+    and a fresh one-time form token unless `token` is given."""
     data = {f"{step}-{name}": value for name, value in fields.items()}
+    data["form_token"] = token or form_token_for(client)
     response: HttpResponse = client.post(step_url(complaint, step), data)
     assert response.status_code != 500
     return response

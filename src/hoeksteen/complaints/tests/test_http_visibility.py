@@ -22,7 +22,7 @@ from hoeksteen.complaints.tests.fixtures_http import (  # noqa: F401 (autouse fi
     text,
 )
 from hoeksteen.people.models import User
-from hoeksteen.testing.factories import MembershipFactory, UserFactory
+from hoeksteen.testing.factories import MembershipFactory, UserFactory, form_token_for
 
 DESCRIPTION = "Op 3 maart vertelde de VP mijn verhaal door aan mijn leidinggevende."
 OUTCOME = "Excuses en een gesprek."
@@ -182,7 +182,11 @@ def test_it_shows_a_named_supporter_only_what_the_vp_shares(
     vp = client_for(subject_vp)
     named = vp.post(
         f"{case_url(complaint)}stap/supporter/",
-        {"supporter-supporter": supporter.pk, "supporter-kind": "lvv_contact"},
+        {
+            "supporter-supporter": supporter.pk,
+            "supporter-kind": "lvv_contact",
+            "form_token": form_token_for(vp),
+        },
     )
     assert named.status_code == 302
 
@@ -314,7 +318,8 @@ def test_it_keeps_the_complainants_reason_for_withdrawing_from_the_vp_without_co
     complaint = informed(_complaint(complainant, subject_vp), hr_handler)
     reason = "Ik durf niet verder, ik ben bang voor de gevolgen."
 
-    response = post_step(client_for(complainant), complaint, "withdraw", reason=reason)
+    complainant_client = client_for(complainant)
+    response = post_step(complainant_client, complaint, "withdraw", reason=reason, confirm="on")
 
     assert response.status_code == 302
     assert reason in text(client_for(hr_handler).get(case_url(complaint)))

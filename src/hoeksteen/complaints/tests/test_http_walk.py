@@ -103,7 +103,7 @@ def test_it_walks_the_informal_route_and_then_a_review_to_closure(
     c = walk.take("handler", "review", reason="Een misverstand; een toets volstaat.")
     assert (c.state, c.track) == ("review", "review")
 
-    c = walk.take("handler", "inform-vp")
+    c = walk.take("handler", "inform-vp", confirm="on")
     assert c.vp_informed_at is not None
     assert Letter.objects.filter(complaint=c, kind="vp_informed", recipient_party="vp").exists()
 
@@ -176,7 +176,7 @@ def test_it_walks_an_independent_investigation_with_hearings_to_closure(
     assert (c.state, c.track, c.committee_member) == ("investigation", "investigation", committee)
     walk.people["investigator"] = client_for(committee)
 
-    c = walk.take("investigator", "inform-vp")
+    c = walk.take("investigator", "inform-vp", confirm="on")
     assert c.vp_informed_at is not None
 
     walk.take("vp", "supporter", supporter=supporter.pk, kind="lvv_contact")

@@ -3,9 +3,11 @@ whole instance. Limits are set small; the others stay out of reach."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 
 from hoeksteen.complaints.tests.fixtures_http import (  # noqa: F401 (autouse fixture)
@@ -80,3 +82,24 @@ def test_it_does_not_count_the_right_code_as_a_guess(
     assert _try("10.0.0.2", code) == 302
     assert _try("10.0.0.3", "1" * 16) == 400
     assert _try("10.0.0.4", code) == 429
+
+
+def test_it_says_how_long_to_wait_in_dutch_and_english(
+    limits: dict[str, tuple[int, int]], code: str
+) -> None:
+    limits["receipt.client"] = (1, 2 * 3600)  # two hours, not the default quarter
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        assert _try("10.0.0.1", "0" * 16) == 400
+        english = _from("10.0.0.1").post("/o/acme/mijn-klacht/", {"code": code})
+        dutch = Client(REMOTE_ADDR="10.0.0.1").post("/o/acme/mijn-klacht/", {"code": code})
+
+        assert english.status_code == dutch.status_code == 429
+        assert "wait 120 minutes and try again" in english.content.decode()
+        assert "Wacht voor uw veiligheid 120 minuten" in dutch.content.decode()
+        assert english["Retry-After"] == "7200"
+
+        clock.shift(dt.timedelta(hours=2) - dt.timedelta(seconds=59))
+        english = _from("10.0.0.1").post("/o/acme/mijn-klacht/", {"code": code})
+        dutch = Client(REMOTE_ADDR="10.0.0.1").post("/o/acme/mijn-klacht/", {"code": code})
+        assert "wait 1 minute and try again" in english.content.decode()
+        assert "Wacht voor uw veiligheid 1 minuut" in dutch.content.decode()

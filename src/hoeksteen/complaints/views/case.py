@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,7 +19,7 @@ from hoeksteen.complaints.letters import letter_pdf
 from hoeksteen.complaints.views.intake import receipt_uids
 from hoeksteen.complaints.views.steps import STEPS, available
 from hoeksteen.complaints.workflow import State
-from hoeksteen.core import clock
+from hoeksteen.core import clock, formtokens
 from hoeksteen.core.paging import PAGE_PARAMETER
 from hoeksteen.core.pdf import pdf_response_headers
 from hoeksteen.people.models import User
@@ -126,6 +126,11 @@ def case_detail(request: HttpRequest, slug: str, uid: str) -> HttpResponse:
 
 @require_POST
 def case_step(request: HttpRequest, slug: str, uid: str, step: str) -> HttpResponse:
+    # Before the case is opened: a second sending is answered with the first's
+    # result even when the first took the step out of this person's hands.
+    sent = formtokens.answer_if_sent(request)
+    if sent is not None:
+        return sent
     complaint, roles = _open(request, slug, uid)
     definition = STEPS.get(step)
     if definition is None:
@@ -137,12 +142,17 @@ def case_step(request: HttpRequest, slug: str, uid: str, step: str) -> HttpRespo
         return _render_case(request, complaint, roles, bound=(step, form), status=400)
     actor = Actor(user=_viewer(request), receipt_uids=receipt_uids(request))
     try:
-        definition.run(complaint, actor, form.cleaned_data)
+        return formtokens.submit_once(
+            request,
+            lambda: definition.run(complaint, actor, form.cleaned_data),
+            result_url=reverse("complaints:case", kwargs={"slug": slug, "uid": uid}),
+            saved=_("Saved."),
+        )
+    except formtokens.Refused as refused:
+        form.add_error(None, refused.message)
     except ComplaintError as error:
         form.add_error(None, error.message)
-        return _render_case(request, complaint, roles, bound=(step, form), status=400)
-    messages.success(request, _("Saved."))
-    return redirect("complaints:case", slug=slug, uid=uid)
+    return _render_case(request, complaint, roles, bound=(step, form), status=400)
 
 
 @require_GET

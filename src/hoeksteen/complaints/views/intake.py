@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from hoeksteen.access import policy
 from hoeksteen.complaints import receipts
 from hoeksteen.complaints.actions import ComplaintError, complaint_submit, receipt_open
-from hoeksteen.complaints.actions.intake import ComplaintInput
+from hoeksteen.complaints.actions.intake import ComplaintInput, Submission
 from hoeksteen.complaints.forms import IntakeForm, ReceiptForm
-from hoeksteen.core import ratelimit
+from hoeksteen.core import formtokens, ratelimit
 from hoeksteen.organisations.models import ComplaintRegulation, Organisation, Route
 from hoeksteen.organisations.selectors import regulation_of
 from hoeksteen.people.models import Membership, Role, User
 
 RECEIPTS_SESSION_KEY = "hoeksteen_receipts"
-TOKENS_SESSION_KEY = "hoeksteen_intake_tokens"
 SHOWN_RECEIPT_KEY = "hoeksteen_new_receipt"
 
 
@@ -53,46 +52,36 @@ def _route_labels(regulation: ComplaintRegulation) -> dict[str, object]:
     }
 
 
-def _new_token(request: HttpRequest) -> str:
-    token = secrets.token_urlsafe(16)
-    tokens = request.session.get(TOKENS_SESSION_KEY, [])
-    request.session[TOKENS_SESSION_KEY] = [*tokens[-9:], token]
-    return token
+def _after_intake(request: HttpRequest, organisation: Organisation, submission: Submission) -> str:
+    """Where a filed complaint is shown: the receipt code once, or the case."""
+    if submission.receipt is None:
+        return reverse(
+            "complaints:case", kwargs={"slug": organisation.slug, "uid": submission.complaint.uid}
+        )
+    request.session[SHOWN_RECEIPT_KEY] = submission.receipt
+    request.session[RECEIPTS_SESSION_KEY] = [*receipt_uids(request), str(submission.complaint.uid)]
+    return reverse("complaints:received", kwargs={"slug": organisation.slug})
 
 
-def _consume_token(request: HttpRequest, token: str) -> bool:
-    tokens = request.session.get(TOKENS_SESSION_KEY, [])
-    if token not in tokens:
-        return False
-    tokens.remove(token)
-    request.session[TOKENS_SESSION_KEY] = tokens
-    return True
+def _already_filed() -> str:
+    return _("This complaint was already sent, and it was filed once. Do not send it again.")
 
 
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = public_organisation(slug)
+    if request.method == "POST":
+        sent = formtokens.answer_if_sent(request, already=_already_filed())
+        if sent is not None:
+            return sent
     regulation = regulation_of(organisation=organisation)
     user = request.user if isinstance(request.user, User) else None
     member = user is not None and policy.has_role(user, organisation, *Role.values)
     vps = _vps(organisation)
-    form = IntakeForm(
-        request.POST or None,
-        request.FILES or None,
-        vps=vps,
-        signed_in=member,
-        initial={"form_token": _new_token(request)} if request.method == "GET" else None,
-    )
+    form = IntakeForm(request.POST or None, request.FILES or None, vps=vps, signed_in=member)
     status = 200
     if request.method == "POST":
-        if form.is_valid() and not _consume_token(request, form.cleaned_data["form_token"]):
-            form.add_error(
-                None,
-                _(
-                    "This complaint was already sent. If you did not see your receipt code, "
-                    "contact the coordinator of the VP function; do not send it again."
-                ),
-            )
+        status = 400
         if form.is_valid():
             anonymous = not member or form.cleaned_data.get("anonymous", False)
             data = ComplaintInput(
@@ -106,31 +95,22 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
                 contact_email=form.cleaned_data["contact_email"],
             )
             try:
-                submission = complaint_submit(
-                    organisation=organisation,
-                    acting_user=user,
-                    anonymous=anonymous,
-                    data=data,
-                    files=form.cleaned_data["documents"],
+                return formtokens.submit_once(
+                    request,
+                    lambda: complaint_submit(
+                        organisation=organisation,
+                        acting_user=user,
+                        anonymous=anonymous,
+                        data=data,
+                        files=form.cleaned_data["documents"],
+                    ),
+                    result_url=lambda submission: _after_intake(request, organisation, submission),
+                    already=_already_filed(),
                 )
+            except formtokens.Refused as refused:
+                form.add_error(None, refused.message)
             except ComplaintError as error:
                 form.add_error(None, error.message)
-            else:
-                if submission.receipt is not None:
-                    request.session[SHOWN_RECEIPT_KEY] = submission.receipt
-                    request.session[RECEIPTS_SESSION_KEY] = [
-                        *receipt_uids(request),
-                        str(submission.complaint.uid),
-                    ]
-                    return redirect("complaints:received", slug=organisation.slug)
-                return redirect(
-                    "complaints:case", slug=organisation.slug, uid=submission.complaint.uid
-                )
-        status = 400
-        # A fresh token, so the corrected form can be sent once more.
-        fresh = request.POST.copy()
-        fresh["form_token"] = _new_token(request)
-        form.data = fresh
     lvv_vps = Membership.objects.filter(
         organisation=organisation, role=Role.VP, is_active=True, lvv_registered=True
     ).exists()
@@ -176,17 +156,24 @@ def receipt(request: HttpRequest, slug: str) -> HttpResponse:
     # Bound for every POST: an empty one must say the code is missing.
     form = ReceiptForm(request.POST if request.method == "POST" else None)
     status = 200
+    retry_after: int | None = None
     if request.method == "POST" and form.is_valid():
         checks = _receipt_checks(request, organisation)
-        if ratelimit.reserve(checks) is not None:
+        lockout = ratelimit.reserve(checks)
+        if lockout is not None:
             form.add_error(
                 None,
-                _(
-                    "Too many codes were tried. For your safety, wait a quarter of an hour "
-                    "and try again."
-                ),
+                ngettext(
+                    "Too many codes were tried. For your safety, wait %(minutes)s minute "
+                    "and try again.",
+                    "Too many codes were tried. For your safety, wait %(minutes)s minutes "
+                    "and try again.",
+                    lockout.minutes,
+                )
+                % {"minutes": lockout.minutes},
             )
             status = 429
+            retry_after = lockout.retry_after_seconds
         else:
             complaint = receipt_open(organisation=organisation, code=form.cleaned_data["code"])
             if complaint is not None:
@@ -201,9 +188,12 @@ def receipt(request: HttpRequest, slug: str) -> HttpResponse:
             status = 400
     elif request.method == "POST":
         status = 400
-    return render(
+    response = render(
         request,
         "complaints/receipt.html",
         {"organisation": organisation, "form": form},
         status=status,
     )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response

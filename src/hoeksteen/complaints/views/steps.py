@@ -21,17 +21,18 @@ from hoeksteen.complaints.forms import (
     EmptyForm,
     ExtensionForm,
     HearingForm,
+    InformVPForm,
     InvestigationForm,
     InvestigatorForm,
     MeasureDoneForm,
     MeasureForm,
     MessageForm,
-    OptionalReasonForm,
     ReasonForm,
     ReflectionForm,
     ResponseForm,
     ReviewAnswerForm,
     SupporterForm,
+    WithdrawForm,
 )
 from hoeksteen.complaints.models import Complaint, RecoveryMeasure
 from hoeksteen.complaints.models.complaint import Closure
@@ -148,7 +149,7 @@ STEPS: dict[str, Step] = {
     ),
     "inform-vp": Step(
         frozenset({H, INV}),
-        EmptyForm,
+        InformVPForm,
         lambda c, a, d: actions.complaint_inform_vp(complaint=c, actor=a),
         lambda c: c.state in PROCEDURE and c.vp_informed_at is None,
     ),
@@ -260,7 +261,7 @@ STEPS: dict[str, Step] = {
     # Last on the page: offered, never suggested.
     "withdraw": Step(
         frozenset({C}),
-        OptionalReasonForm,
+        WithdrawForm,
         lambda c, a, d: actions.complaint_withdraw(complaint=c, actor=a, reason=d["reason"]),
         lambda c: c.state in OPEN_STATES,
     ),

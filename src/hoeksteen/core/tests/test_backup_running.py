@@ -91,7 +91,10 @@ print(Complaint.objects.count())
 """
 )
 
-_HIDDEN_INPUT = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">')
+# Tokens differ on every page view: the CSRF token and one-time form tokens.
+_HIDDEN_INPUT = re.compile(
+    r'<input type="hidden" name="(?:csrfmiddlewaretoken|form_token)" value="[^"]*">'
+)
 _MAIN = re.compile(r"<main\b.*?</main>", re.DOTALL)
 
 

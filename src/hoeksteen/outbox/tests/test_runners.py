@@ -13,7 +13,7 @@ from hoeksteen.organisations.models import Organisation
 from hoeksteen.outbox.actions import outbox_enqueue
 from hoeksteen.outbox.models import OutboxMessage, OutboxStatus
 from hoeksteen.outbox.sending import drain_outbox
-from hoeksteen.outbox.tests.runners import at_once, runners_database
+from hoeksteen.testing.threads import at_once, runners_database
 
 NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
 MESSAGES = 50

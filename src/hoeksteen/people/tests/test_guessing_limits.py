@@ -314,3 +314,152 @@ def test_it_lists_the_lockouts_for_the_platform_administrator(
     ]
     assert "complainant" not in out.getvalue()
     assert "192.0.2" not in out.getvalue()
+
+
+# --- how long to wait -----------------------------------------------------------
+
+
+def test_it_says_how_long_a_sign_in_lockout_lasts_in_dutch_and_english(
+    limits: dict[str, tuple[int, int]], complainant: User, frozen: time_machine.Coordinates
+) -> None:
+    limits["login.account"] = (1, 7 * 60)  # not the default quarter of an hour
+    _sign_in("10.0.0.1", "complainant")
+
+    english = _from("10.0.0.1").post("/login/", {"username": "complainant", "password": "x"})
+    dutch = Client(REMOTE_ADDR="10.0.0.1").post(
+        "/login/", {"username": "complainant", "password": "x"}
+    )
+
+    assert english.status_code == dutch.status_code == 429
+    assert "Wait 7 minutes and try again" in english.content.decode()
+    assert "Wacht 7 minuten en probeer het dan opnieuw" in dutch.content.decode()
+    assert "quarter" not in english.content.decode()
+    assert english["Retry-After"] == "420"
+
+    # What is left of the window, not the window: one minute, in the singular.
+    frozen.shift(dt.timedelta(minutes=6, seconds=30))
+    english = _from("10.0.0.1").post("/login/", {"username": "complainant", "password": "x"})
+    dutch = Client(REMOTE_ADDR="10.0.0.1").post(
+        "/login/", {"username": "complainant", "password": "x"}
+    )
+    assert "Wait 1 minute and try again" in english.content.decode()
+    assert "Wacht 1 minuut en probeer het dan opnieuw" in dutch.content.decode()
+    assert english["Retry-After"] == "30"
+
+
+def test_it_says_how_long_the_lockout_for_one_name_and_address_lasts(
+    settings: Any, complainant: User
+) -> None:
+    settings.AXES_FAILURE_LIMIT = 2
+    settings.AXES_COOLOFF_TIME = 0.5  # hours: not the default quarter of an hour
+    _sign_in("10.0.0.1", "complainant")
+    _sign_in("10.0.0.1", "complainant")
+
+    english = _from("10.0.0.1").post("/login/", {"username": "complainant", "password": "x"})
+    dutch = Client(REMOTE_ADDR="10.0.0.1").post(
+        "/login/", {"username": "complainant", "password": "x"}
+    )
+
+    assert english.status_code == dutch.status_code == 429
+    assert "Wait 30 minutes and try again" in english.content.decode()
+    assert "Wacht 30 minuten en probeer het dan opnieuw" in dutch.content.decode()
+
+
+def test_it_says_how_long_a_code_lockout_lasts_in_dutch_and_english(
+    limits: dict[str, tuple[int, int]], hr_handler: User, frozen: time_machine.Coordinates
+) -> None:
+    limits["totp.account"] = (0, 3 * 60)
+    device = confirmed_totp(hr_handler)
+    client = _password_only(hr_handler, "10.0.0.1")
+
+    response = client.post("/2fa/verify/", {"token": totp_now(device)})
+    assert response.status_code == 429
+    assert "Wait 3 minutes and try again" in response.content.decode()
+    assert response["Retry-After"] == "180"
+
+    frozen.shift(dt.timedelta(minutes=2, seconds=1))
+    client.cookies["django_language"] = "nl"
+    response = client.post("/2fa/verify/", {"token": totp_now(device)})
+    assert "Wacht 1 minuut en probeer het dan opnieuw" in response.content.decode()
+
+
+# --- setting up an authenticator --------------------------------------------------
+
+
+def _setting_up(user: User, address: str) -> tuple[Client, TOTPDevice]:
+    client = _password_only(user, address)
+    assert client.get("/2fa/setup/").status_code == 200
+    return client, TOTPDevice.objects.get(user=user, confirmed=False)
+
+
+def _setup_code(client: Client, token: str) -> int:
+    return int(client.post("/2fa/setup/", {"token": token}).status_code)
+
+
+def test_it_limits_wrong_setup_codes_per_account_and_audits_the_lockout(
+    limits: dict[str, tuple[int, int]], coordinator: User, frozen: time_machine.Coordinates
+) -> None:
+    limits["totp.account"] = (3, 900)
+    client, device = _setting_up(coordinator, "10.0.0.1")
+    assert [_setup_code(client, _wrong(device)) for _ in range(3)] == [400, 400, 400]
+
+    frozen.shift(dt.timedelta(minutes=5))  # past django-otp's own back-off
+    other_address = _password_only(coordinator, "10.0.0.2")
+    refused = other_address.post(
+        "/2fa/setup/", {"token": totp_now(device)}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert refused.status_code == 429
+    assert "Wait 10 minutes and try again" in refused.content.decode()
+    device.refresh_from_db()
+    assert not device.confirmed
+    entry = AuditEntry.objects.get(action="security.lockout")
+    assert entry.detail["limit"] == "totp.account"
+    assert "coordinator" not in str(entry.detail)
+
+    frozen.shift(dt.timedelta(minutes=10, seconds=1))
+    assert _setup_code(other_address, totp_now(device)) == 200
+    device.refresh_from_db()
+    assert device.confirmed
+
+
+def test_it_counts_setup_codes_and_sign_in_codes_together(
+    limits: dict[str, tuple[int, int]],
+    coordinator: User,
+    hr_handler: User,
+    frozen: time_machine.Coordinates,
+) -> None:
+    limits["totp.address"] = (2, 900)
+    client, device = _setting_up(coordinator, "10.0.0.1")
+    assert _setup_code(client, _wrong(device)) == 400
+    hr_device = confirmed_totp(hr_handler)
+    assert _code(_password_only(hr_handler, "10.0.0.1"), _wrong(hr_device)) == 400
+
+    frozen.shift(dt.timedelta(minutes=5))
+    assert _setup_code(client, totp_now(device)) == 429
+    assert _setup_code(_password_only(coordinator, "10.0.0.2"), totp_now(device)) == 200
+
+
+def test_it_limits_setup_codes_on_the_whole_instance(
+    limits: dict[str, tuple[int, int]],
+    coordinator: User,
+    committee: User,
+    frozen: time_machine.Coordinates,
+) -> None:
+    limits["totp.global"] = (2, 900)
+    client, device = _setting_up(coordinator, "10.0.0.1")
+    assert _setup_code(client, _wrong(device)) == 400
+    assert _setup_code(_password_only(coordinator, "10.0.0.2"), _wrong(device)) == 400
+
+    committee_client, committee_device = _setting_up(committee, "10.0.0.3")
+    assert _setup_code(committee_client, totp_now(committee_device)) == 429
+
+
+def test_it_does_not_count_the_right_setup_code_as_a_guess(
+    limits: dict[str, tuple[int, int]], coordinator: User, frozen: time_machine.Coordinates
+) -> None:
+    limits["totp.account"] = (1, 900)
+    client, device = _setting_up(coordinator, "10.0.0.1")
+
+    assert _setup_code(client, totp_now(device)) == 200
+    # The one try the limit allows is still there for the next code.
+    assert _code(client, "abcd2345") == 400

@@ -13,7 +13,7 @@ from hoeksteen.organisations.models import Organisation
 from hoeksteen.people.models import User
 from hoeksteen.practice import actions
 from hoeksteen.practice.models import ConsentForm, Melding, Recipient
-from hoeksteen.testing.factories import MembershipFactory, UserFactory
+from hoeksteen.testing.factories import MembershipFactory, UserFactory, form_token_for
 
 
 def test_it_lets_only_the_vp_who_holds_it_read_a_melding(
@@ -107,7 +107,13 @@ def test_it_lets_the_melder_confirm_and_withdraw_in_the_portal_without_reading_t
     client.post("/o/acme/mijn-toestemmingen/", {"id": consent.pk, "do": "confirm"})
     consent.refresh_from_db()
     assert consent.is_in_force
-    client.post("/o/acme/mijn-toestemmingen/", {"id": consent.pk, "do": "withdraw"})
+    asked = client.post("/o/acme/mijn-toestemmingen/", {"id": consent.pk, "do": "withdraw"})
+    assert asked.status_code == 200
+    consent.refresh_from_db()
+    assert consent.is_in_force
+    client.post(
+        "/o/acme/mijn-toestemmingen/", {"id": consent.pk, "do": "withdraw", "confirmed": "yes"}
+    )
     consent.refresh_from_db()
     assert not consent.is_in_force
 
@@ -124,7 +130,8 @@ def test_it_moves_access_with_a_handover_and_returns_it_when_a_temporary_one_end
     )
     assert not policy.visible_to(subject_vp, Melding).exists()
     assert list(policy.visible_to(colleague_vp, Melding)) == [melding]
-    response = login_as(subject_vp).post(f"/o/acme/praktijk/overdracht/{handover.pk}/einde/")
+    url = f"/o/acme/praktijk/overdracht/{handover.pk}/einde/"
+    response = login_as(subject_vp).post(url, {"confirmed": "yes"})
     assert response.status_code == 302
     assert list(policy.visible_to(subject_vp, Melding)) == [melding]
     assert not policy.visible_to(colleague_vp, Melding).exists()
@@ -155,6 +162,7 @@ def test_it_registers_a_melding_through_the_form_and_prints_the_leaflet_and_conf
             "referral": "none",
             "melder_reference": "AB",
             "role_explained": "on",
+            "form_token": form_token_for(client),
         },
     )
     assert response.status_code == 302
@@ -162,7 +170,12 @@ def test_it_registers_a_melding_through_the_form_and_prints_the_leaflet_and_conf
     assert melding.role_explained_at is not None
     client.post(
         f"/o/acme/praktijk/{melding.pk}/stap/consent/",
-        {"consent-recipient": "hr", "consent-form": "2", "consent-scope": "Het signaal."},
+        {
+            "consent-recipient": "hr",
+            "consent-form": "2",
+            "consent-scope": "Het signaal.",
+            "form_token": form_token_for(client),
+        },
     )
     consent = melding.consents.get()
     letter = client.get(f"/o/acme/praktijk/{melding.pk}/toestemming/{consent.pk}/")
@@ -208,7 +221,7 @@ def test_it_explains_a_consent_button_sent_without_a_valid_consent(
     for step in ("confirm", "withdraw"):
         response = client.post(
             f"/o/acme/praktijk/{melding.pk}/stap/{step}/",
-            {f"{step}-id": "x"},
+            {f"{step}-id": "x", "form_token": form_token_for(client)},
             HTTP_ACCEPT_LANGUAGE="en",
         )
         assert response.status_code == 400
@@ -223,11 +236,23 @@ def test_it_closes_a_melding_once_when_the_button_is_clicked_twice(
 
     client = login_as(subject_vp)
     url = f"/o/acme/praktijk/{melding.pk}/stap/close/"
-    first = client.post(url, {"close-outcome": "referred", "close-closed_on": "2026-03-03"})
+    first = client.post(
+        url,
+        {
+            "close-outcome": "referred",
+            "close-closed_on": "2026-03-03",
+            "form_token": form_token_for(client),
+        },
+    )
     assert first.status_code == 302
+    # Another form (a second tab): the step is refused for what it is.
     second = client.post(
         url,
-        {"close-outcome": "heard", "close-closed_on": "2026-03-04"},
+        {
+            "close-outcome": "heard",
+            "close-closed_on": "2026-03-04",
+            "form_token": form_token_for(client),
+        },
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert second.status_code == 400

@@ -17,6 +17,7 @@ from hoeksteen.people.models import Membership, User
 from hoeksteen.quality import actions
 from hoeksteen.quality.jobs import plan_and_remind_conversations
 from hoeksteen.quality.models import AgreedAction, QualityConversation
+from hoeksteen.testing.factories import form_token_for
 from hoeksteen.testing.mail import queued_to
 
 NEW_YEAR = dt.datetime(2026, 1, 2, 8, 0, tzinfo=dt.UTC)
@@ -142,6 +143,7 @@ def test_it_lets_the_coordinator_record_it_and_the_owner_finish_an_agreed_action
             "agree-description": "Folder vernieuwen",
             "agree-owner": subject_vp.pk,
             "agree-due_on": "2026-05-01",
+            "form_token": form_token_for(client),
         },
     )
     assert response.status_code == 302

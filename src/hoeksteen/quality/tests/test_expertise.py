@@ -17,6 +17,7 @@ from hoeksteen.quality import actions
 from hoeksteen.quality.jobs import remind_lvv_expiry
 from hoeksteen.quality.models import LVVRegistration, RecertificationNorm, TrainingRecord
 from hoeksteen.quality.tests.conftest import NOW
+from hoeksteen.testing.factories import form_token_for
 from hoeksteen.testing.mail import queued_to
 
 pytestmark = pytest.mark.time_machine(NOW, tick=False)
@@ -70,6 +71,7 @@ def test_it_lets_a_vp_record_hours_and_see_their_progress(
             "add-hours": "6.5",
             "add-attended_on": "2026-05-20",
             "add-description": "Training gespreksvoering",
+            "form_token": form_token_for(client),
         },
     )
     assert response.status_code == 302

@@ -12,6 +12,7 @@ from hoeksteen.organisations.models import Organisation, RoleDescription
 from hoeksteen.people.models import User
 from hoeksteen.practice.selectors import current_role_description
 from hoeksteen.quality import actions
+from hoeksteen.testing.factories import form_token_for
 
 URL = "/o/acme/kwaliteit/rolomschrijving/"
 NEW = {
@@ -28,7 +29,7 @@ def test_it_saves_a_new_version_and_keeps_the_old_one(
     first = RoleDescription.objects.get(organisation=acme, version=1)
     original = (first.tasks, first.limits, first.created_at)
     client = login_as(coordinator)
-    response = client.post(URL, NEW)
+    response = client.post(URL, {**NEW, "form_token": form_token_for(client)})
     assert response.status_code == 302
     versions = RoleDescription.objects.filter(organisation=acme).order_by("version")
     assert [v.version for v in versions] == [1, 2]

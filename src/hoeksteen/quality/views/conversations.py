@@ -6,12 +6,13 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hoeksteen.access.decorators import member_view
-from hoeksteen.core import clock
+from hoeksteen.core import clock, formtokens
 from hoeksteen.people.models import Role
 from hoeksteen.quality import actions, selectors
 from hoeksteen.quality.forms import AgreedActionForm, ConversationForm
@@ -112,6 +113,8 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @member_view(Role.COORDINATOR)
 @require_POST
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+    if (sent := formtokens.answer_if_sent(request)) is not None:
+        return sent
     organisation = organisation_of(request)
     user = acting_user(request)
     conversation = selectors.conversation_for(user=user, organisation=organisation, pk=pk)
@@ -122,18 +125,25 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if form.is_valid():
         try:
-            actions.agreed_action_add(
-                conversation=conversation,
-                acting_user=user,
-                description=form.cleaned_data["description"],
-                owner_id=form.cleaned_data["owner"].pk,
-                due_on=form.cleaned_data["due_on"],
+            return formtokens.submit_once(
+                request,
+                lambda: actions.agreed_action_add(
+                    conversation=conversation,
+                    acting_user=user,
+                    description=form.cleaned_data["description"],
+                    owner_id=form.cleaned_data["owner"].pk,
+                    due_on=form.cleaned_data["due_on"],
+                ),
+                result_url=reverse(
+                    "quality:conversation",
+                    kwargs={"slug": organisation.slug, "pk": conversation.pk},
+                ),
+                saved=_("The agreed action is added."),
             )
+        except formtokens.Refused as refused:
+            form.add_error(None, refused.message)
         except actions.QualityError as error:
             form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The agreed action is added."))
-            return redirect("quality:conversation", slug=organisation.slug, pk=conversation.pk)
     return _render(request, conversation, agree=form)
 
 

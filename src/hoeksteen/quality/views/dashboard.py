@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hoeksteen.access.decorators import member_view
-from hoeksteen.core import clock
+from hoeksteen.core import clock, formtokens
 from hoeksteen.organisations.models import ComplaintRegulation, Organisation
 from hoeksteen.people.models import Role
 from hoeksteen.quality import actions, selectors
@@ -68,6 +68,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def role_description(request: HttpRequest) -> HttpResponse:
     """Edit the role description: saving adds a version, the old ones stay."""
     organisation = organisation_of(request)
+    if request.method == "POST" and (sent := formtokens.answer_if_sent(request)) is not None:
+        return sent
     user = acting_user(request)
     versions = selectors.role_description_versions(user=user, organisation=organisation)
     newest = versions.first()
@@ -83,21 +85,29 @@ def role_description(request: HttpRequest) -> HttpResponse:
     )
     form = RoleDescriptionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def revise() -> None:
             saved = actions.role_description_revise(
                 organisation=organisation,
                 acting_user=user,
                 text=actions.RoleDescriptionInput(**form.cleaned_data),
             )
-        except actions.QualityError as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(
                 request,
                 _("The role description is saved as version %(version)s.")
                 % {"version": saved.version},
             )
-            return redirect("quality:role_description", slug=organisation.slug)
+
+        try:
+            return formtokens.submit_once(
+                request,
+                revise,
+                result_url=reverse("quality:role_description", kwargs={"slug": organisation.slug}),
+            )
+        except formtokens.Refused as refused:
+            form.add_error(None, refused.message)
+        except actions.QualityError as error:
+            form.add_error(None, error.message)
     return render(
         request,
         "quality/role_description.html",

@@ -7,12 +7,14 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hoeksteen.access.decorators import member_view
-from hoeksteen.core import clock
+from hoeksteen.core import clock, confirmation, formtokens
 from hoeksteen.people.models import Role
 from hoeksteen.quality import actions, selectors
 from hoeksteen.quality.forms import LVVRegistrationForm, NormForm, TrainingRecordForm
@@ -62,20 +64,26 @@ def my_expertise(request: HttpRequest) -> HttpResponse:
     """The VP's own records and progress towards re-registration; adding one."""
     if request.method != "POST":
         return _render_mine(request)
+    if (sent := formtokens.answer_if_sent(request)) is not None:
+        return sent
     organisation = organisation_of(request)
     form = TrainingRecordForm(request.POST, prefix="add")
     if form.is_valid():
         try:
-            actions.training_record_add(
-                organisation=organisation,
-                acting_user=acting_user(request),
-                data=_training_input(form),
+            return formtokens.submit_once(
+                request,
+                lambda: actions.training_record_add(
+                    organisation=organisation,
+                    acting_user=acting_user(request),
+                    data=_training_input(form),
+                ),
+                result_url=reverse("quality:expertise", kwargs={"slug": organisation.slug}),
+                saved=_("The hours are recorded."),
             )
+        except formtokens.Refused as refused:
+            form.add_error(None, refused.message)
         except actions.QualityError as error:
             form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The hours are recorded."))
-            return redirect("quality:expertise", slug=organisation.slug)
     return _render_mine(request, add=form)
 
 
@@ -141,6 +149,25 @@ def training_record_remove(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_of(request)
     user = acting_user(request)
     record = selectors.my_training_record(user=user, organisation=organisation, pk=pk)
+    if not confirmation.confirmed(request):
+        return confirmation.ask(
+            request,
+            title=_("Remove this record?"),
+            consequence=_(
+                "%(hours)s hours of %(kind)s on %(date)s no longer count towards your "
+                "re-registration. A removed record cannot be brought back; you can add it anew."
+            )
+            % {
+                "hours": floatformat(record.hours, -1),
+                "kind": record.get_kind_display().lower(),
+                "date": formats.date_format(record.attended_on, "j F Y"),
+            },
+            button=_("Yes, remove it"),
+            back_url=reverse(
+                "quality:training_record", kwargs={"slug": organisation.slug, "pk": record.pk}
+            ),
+            context={"organisation": organisation},
+        )
     actions.training_record_remove(record=record, acting_user=user)
     messages.success(request, _("The record is removed."))
     return redirect("quality:expertise", slug=organisation.slug)

@@ -26,6 +26,7 @@ from hoeksteen.signals import actions, selectors
 from hoeksteen.signals.models import QualitativeSignal
 from hoeksteen.signals.tests.conftest import YEAR
 from hoeksteen.signals.traceability import fingerprint
+from hoeksteen.testing.factories import form_token_for
 
 GENERAL = "Meer meldingen over werkdruk in de tweede helft van het jaar."
 
@@ -214,7 +215,13 @@ def test_it_walks_a_vp_from_draft_to_release_and_shows_the_coordinator_the_signa
     text = f"Vorige week: {coordinator.first_name} kreeg opnieuw vragen over werkdruk."
     response = client.post(
         "/o/acme/signalen/schrijven/",
-        {"year": YEAR, "period": "year", "text": text, "melding": ""},
+        {
+            "year": YEAR,
+            "period": "year",
+            "text": text,
+            "melding": "",
+            "form_token": form_token_for(client),
+        },
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 302

@@ -1,4 +1,5 @@
-"""Running the same work in several threads at once, as several tick runners would."""
+"""Running the same work in several threads at once: tick runners, or two
+requests that send the same form at the same moment."""
 
 from __future__ import annotations
 
