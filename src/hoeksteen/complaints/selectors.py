@@ -88,8 +88,22 @@ class CaseLists:
     supporting: list[Complaint]
 
 
-def _encrypted_fields(model: type[models.Model]) -> list[str]:
-    return [f.name for f in model._meta.concrete_fields if getattr(f, "encrypted", False)]
+# What the complaints page shows of a case (complaints.display.CaseRows): its
+# link, reference and state, and the terms. No other column is read: no
+# ciphertext (a list shows no text), nothing to decrypt, narrower rows to sort.
+_LIST_FIELDS = (
+    "uid",
+    "number",
+    "received_at",
+    "state",
+    "acknowledged_at",
+    "vp_heard_at",
+    "decided_at",
+    "acknowledgment_due_at",
+    "vp_response_due_at",
+    "decision_due_at",
+    "feedback_due_at",
+)
 
 
 class _CountedPaginator(Paginator):  # type: ignore[type-arg]
@@ -113,45 +127,54 @@ def case_lists(
     subject of, or supports. The access rule is built once
     (complaints_visible_to) and narrowed for each. Only a page number past
     the last page costs a third query, to count and find the last page."""
-    # A list shows no text of a complaint: leave its ciphertext unread.
-    visible = (
-        complaints_visible_to(user)
-        .filter(organisation=organisation)
-        .defer(*_encrypted_fields(Complaint))
-    )
-    handled = (
-        visible.filter(Q(handler=user) | Q(committee_member=user))
+    visible = complaints_visible_to(user).only(*_LIST_FIELDS)
+    handled = visible.filter(
+        Q(handler=user) | Q(committee_member=user), organisation=organisation
+    ).order_by(
         # Open cases (no closed_at) first on every database: PostgreSQL sorts
         # NULL last in ascending order, SQLite first.
-        .order_by(F("closed_at").asc(nulls_first=True), "decision_due_at", "id")
+        F("closed_at").asc(nulls_first=True),
+        "decision_due_at",
+        "id",
     )
-    # The filed / about-me / supporting lists: one query in three arms, each
-    # on an index of its own (complainant, subject VP, the support assignments
-    # of this supporter): an OR of them would filter every complaint of the
-    # organisation instead.
-    supported_ids = SupportAssignment.objects.filter(supporter=user, ended_at__isnull=True).values(
-        "complaint_id"
-    )
-    arms = [
-        Q(complainant=user),
-        Q(subject_vp=user, vp_informed_at__isnull=False),
-        Q(pk__in=supported_ids),
-    ]
-    # Most people on this page (handlers) are in none of them: the page query
-    # asks whether any complaint of the organisation could be in an arm (a
-    # superset of what the access rule lets through), and when none can, the
-    # three arms with the access rule compiled into each are not run at all.
+    # The filed / about-me / supporting lists are short or empty: most people
+    # on this page (handlers) are in none of them. The page query asks
+    # whether any complaint of the organisation could be in one (a superset
+    # of what the access rule lets through) with two index probes: the
+    # complainant and subject arms together (a BitmapOr of their indexes,
+    # both led by the organisation), and this supporter's open assignments.
+    # Only when one finds a row are the lists read, with the access rule.
     in_an_arm = {
-        f"_in_arm_{i}": Exists(Complaint.objects.filter(arm, organisation=organisation))
-        for i, arm in enumerate(arms)
+        "_maybe_filed_or_about": Exists(
+            Complaint.objects.filter(
+                Q(complainant=user) | Q(subject_vp=user, vp_informed_at__isnull=False),
+                organisation=organisation,
+            )
+        ),
+        "_maybe_supporting": Exists(
+            SupportAssignment.objects.filter(
+                supporter=user, ended_at__isnull=True, complaint__organisation=organisation
+            )
+        ),
     }
     handled_page, overdue_count, maybe_in_arms = _counted_page(
         handled, page, per_page, now=now, in_an_arm=in_an_arm
     )
     rows: list[Any] = []  # complaints, each annotated with its arm
     if maybe_in_arms:
+        # One query in three arms, each on an index of its own (complainant,
+        # subject VP, the support assignments of this supporter): an OR of
+        # them would filter every complaint of the organisation instead.
+        supported_ids = SupportAssignment.objects.filter(
+            supporter=user, ended_at__isnull=True
+        ).values("complaint_id")
+        arms = [
+            Q(complainant=user),
+            Q(subject_vp=user, vp_informed_at__isnull=False),
+            Q(pk__in=supported_ids),
+        ]
         labelled = [
-            visible.filter(arm).annotate(arm=Value(label))
+            visible.filter(arm, organisation=organisation).annotate(arm=Value(label))
             for arm, label in zip(arms, (_FILED, _ABOUT_ME, _SUPPORTING), strict=True)
         ]
         rows = list(labelled[0].union(*labelled[1:], all=True).order_by("received_at", "id"))
