@@ -34,18 +34,22 @@ class TermLines:
 
     def __init__(self) -> None:
         self._zone = timezone.get_current_timezone()
-        # As formats.date_format(moment, "j F Y"): day, month name, year.
-        self._months = {number: escape(str(name)) for number, name in MONTHS.items()}
-        self._labels = {term: escape(str(term.label)) for term in Term}
-        self._done = escape(gettext("done"))
+        self._labels: dict[Term, SafeString] = {}
+        self._months: dict[int, SafeString] = {}
         self._phrases: dict[tuple[bool, int], SafeString] = {}
 
     def line(self, t: TermStatus) -> SafeString:
-        label = self._labels[t.term]
+        label = self._labels.get(t.term)
+        if label is None:
+            label = self._labels[t.term] = escape(str(t.term.label))
         if t.met:
-            return format_html('<span class="term">{}: {}</span>', label, self._done)
+            return format_html('<span class="term">{}: {}</span>', label, escape(gettext("done")))
         local = t.due.astimezone(self._zone)
-        due = f"{local.day} {self._months[local.month]} {local.year:04d}"
+        month = self._months.get(local.month)
+        if month is None:
+            month = self._months[local.month] = escape(str(MONTHS[local.month]))
+        # As formats.date_format(moment, "j F Y"): day, month name, year.
+        due = f"{local.day} {month} {local.year:04d}"
         if t.overdue:
             return format_html(
                 '<span class="term term-overdue">{}: {} — <strong>⚠ {}</strong></span>',
