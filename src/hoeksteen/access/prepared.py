@@ -49,8 +49,8 @@ class Builder(Protocol[M_co]):
     ) -> QuerySet[M_co]: ...
 
 
-# Two sets of stand-ins, far from any real id or moment; only their
-# differences are used, never their values.
+# Two sets of stand-ins, far from any real id or moment: where a parameter
+# differs between them an input goes. They never reach a run.
 _STAND_INS: tuple[dict[str, Any], ...] = (
     {
         "user": 1_900_000_001,
