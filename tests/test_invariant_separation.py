@@ -50,6 +50,7 @@ from hoeksteen.complaints.models import (
 )
 from hoeksteen.complaints.models.procedure import SupportKind
 from hoeksteen.complaints.selectors import (
+    case_lists,
     complaints_about,
     complaints_handled_by,
     coordinator_counts,
@@ -582,6 +583,7 @@ def _assert_sees_and_counts_only_what_the_rules_allow(world: World, person: User
         )
         counted |= set(complaints_counted_for(person, organisation).values_list("pk", flat=True))
         _assert_coordinator_counts(world, person, organisation)
+        _assert_lists_what_they_may_see(person, organisation, visible)
     for complaint in world.complaints:
         roles = case_roles(person, complaint)
         reached = {
@@ -611,6 +613,21 @@ def _assert_sees_and_counts_only_what_the_rules_allow(world: World, person: User
         if member_here and person.pk == complaint.subject_vp_id and complaint.vp_informed_at:
             assert CaseRole.SUBJECT_VP in roles
             assert complaint.pk in about
+
+
+def _assert_lists_what_they_may_see(
+    person: User, organisation: Organisation, visible: set[int]
+) -> None:
+    """The complaints page (its query compiled once per process and shared by
+    everyone) lists exactly the complaints of the organisation the person may
+    see: they handle, investigate, filed, are the informed VP of or support."""
+    lists = case_lists(
+        user=person, organisation=organisation, now=clock.now(), page=None, per_page=1000
+    )
+    listed = [c.pk for c in [*lists.handled, *lists.filed, *lists.about_me, *lists.supporting]]
+    here = set(Complaint.objects.filter(organisation=organisation).values_list("pk", flat=True))
+    assert len(listed) == len(set(listed)), (person.pk, listed)
+    assert set(listed) == visible & here, (person.pk, organisation.pk, listed)
 
 
 def _assert_sees_support_only_as_staff_vp_or_supporter(world: World, person: User) -> None:

@@ -212,6 +212,48 @@ def test_it_lists_filed_about_me_and_supported_cases_each_in_their_own_section(
     assert _section(as_supporter, "Complaints in which you support a VP") == [informed.reference]
 
 
+@pytest.mark.parametrize(
+    ("arm", "heading"),
+    [
+        ("filed", "Complaints you filed"),
+        ("about", "Complaints about you"),
+        ("supported", "Complaints in which you support a VP"),
+    ],
+)
+def test_it_shows_a_handler_the_cases_they_filed_are_about_or_support_below_their_own(
+    login_as: Callable[[User], Client],
+    acme: Organisation,
+    hr_handler: User,
+    subject_vp: User,
+    arm: str,
+    heading: str,
+) -> None:
+    """The page query tells from two probes whether the other lists can have
+    rows: for a handler with cases of their own, each probe must still find
+    the case they filed, are the informed subject of, or support."""
+    other = UserFactory(username="second_handler")
+    MembershipFactory(organisation=acme, user=other, hr=True)
+    own = _complaints(acme, hr_handler, subject_vp, 2)
+    case = _complaints(acme, other, subject_vp, 1)[0]
+    if arm == "filed":
+        Complaint.objects.filter(pk=case.pk).update(complainant=hr_handler)
+    elif arm == "about":
+        Complaint.objects.filter(pk=case.pk).update(
+            subject_vp=hr_handler, vp_informed_at=timezone.now()
+        )
+    else:
+        SupportAssignment.objects.create(
+            organisation=acme,
+            complaint=case,
+            supporter=hr_handler,
+            kind="colleague",
+            named_at=timezone.now(),
+        )
+    page = login_as(hr_handler).get("/o/acme/klachten/").content.decode()
+    assert _section(page, "Complaints you handle or investigate") == [c.reference for c in own]
+    assert _section(page, heading) == [case.reference]
+
+
 def _due_in_future(complaints: list[Complaint]) -> None:
     """Each one day later, so none is due at the moment of the request."""
     for c in complaints:

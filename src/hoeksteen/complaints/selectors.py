@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any, TypeVar
 
 from django.core.paginator import Page, Paginator
@@ -25,6 +25,7 @@ from hoeksteen.access.complaint_rules import (
     complaints_counted_for,
     complaints_visible_to,
 )
+from hoeksteen.access.prepared import PreparedQuery
 from hoeksteen.audit.actions import audit_record
 from hoeksteen.complaints import terms
 from hoeksteen.complaints.models import (
@@ -88,14 +89,30 @@ class CaseLists:
     supporting: list[Complaint]
 
 
-def _encrypted_fields(model: type[models.Model]) -> list[str]:
-    return [f.name for f in model._meta.concrete_fields if getattr(f, "encrypted", False)]
+# What the complaints page shows of a case (complaints.display.CaseRows): its
+# link, reference and state, and the terms. No other column is read: no
+# ciphertext (a list shows no text), nothing to decrypt, narrower rows to sort.
+_LIST_FIELDS = (
+    "uid",
+    "number",
+    "received_at",
+    "state",
+    "acknowledged_at",
+    "vp_heard_at",
+    "decided_at",
+    "acknowledgment_due_at",
+    "vp_response_due_at",
+    "decision_due_at",
+    "feedback_due_at",
+)
 
 
 class _CountedPaginator(Paginator):  # type: ignore[type-arg]
     """A paginator told its count, so it does not count again."""
 
-    def __init__(self, items: QuerySet[Complaint], per_page: int, count: int) -> None:
+    def __init__(
+        self, items: Sequence[Complaint] | QuerySet[Complaint], per_page: int, count: int
+    ) -> None:
         super().__init__(items, per_page)
         self._known_count = count
 
@@ -104,52 +121,83 @@ class _CountedPaginator(Paginator):  # type: ignore[type-arg]
         return self._known_count
 
 
-def case_lists(
-    *, user: User, organisation: Organisation, now: dt.datetime, page: str | None, per_page: int
-) -> CaseLists:
-    """The lists of the complaints page in two queries whatever their length:
-    one page of the handled cases, which also counts all of them and the
-    overdue ones (window counts), and the (few) cases the user filed, is the
-    subject of, or supports. The access rule is built once
-    (complaints_visible_to) and narrowed for each. Only a page number past
-    the last page costs a third query, to count and find the last page."""
-    # A list shows no text of a complaint: leave its ciphertext unread.
-    visible = (
+def _handled(*, user: User, organisation: Organisation) -> QuerySet[Complaint]:
+    """The cases the user handles or investigates in the organisation, open
+    ones first, with the columns the list shows."""
+    return (
         complaints_visible_to(user)
-        .filter(organisation=organisation)
-        .defer(*_encrypted_fields(Complaint))
-    )
-    handled = (
-        visible.filter(Q(handler=user) | Q(committee_member=user))
+        .only(*_LIST_FIELDS)
+        .filter(Q(handler=user) | Q(committee_member=user), organisation=organisation)
         # Open cases (no closed_at) first on every database: PostgreSQL sorts
         # NULL last in ascending order, SQLite first.
         .order_by(F("closed_at").asc(nulls_first=True), "decision_due_at", "id")
     )
-    # The filed / about-me / supporting lists: one query in three arms, each
-    # on an index of its own (complainant, subject VP, the support assignments
-    # of this supporter): an OR of them would filter every complaint of the
-    # organisation instead.
-    supported_ids = SupportAssignment.objects.filter(supporter=user, ended_at__isnull=True).values(
-        "complaint_id"
+
+
+def _handled_counted(
+    *, user: User, organisation: Organisation, now: dt.datetime
+) -> QuerySet[Complaint]:
+    """`_handled`, each row with the count of all of them (`_total`) and of
+    the overdue ones (`_overdue`), and whether the user could be in the other
+    lists of the page at all (`_maybe_filed_or_about`, `_maybe_supporting`).
+
+    The counts are window functions, evaluated before LIMIT: the access rule
+    runs once for the page and both counts. The other lists (filed, about
+    me, supporting) are short or empty: most people on this page (handlers)
+    are in none of them. Two probes ask whether any complaint of the
+    organisation could be in one, a superset of what the access rule lets
+    through: the complainant and subject arms together (a BitmapOr of their
+    indexes, both led by the organisation), and this supporter's open
+    assignments. Only when one finds a row are the lists read."""
+    return _handled(user=user, organisation=organisation).annotate(
+        _total=Window(Count("id")),
+        _overdue=Window(Count("id", filter=overdue(now))),
+        _maybe_filed_or_about=Exists(
+            Complaint.objects.filter(
+                Q(complainant=user) | Q(subject_vp=user, vp_informed_at__isnull=False),
+                organisation=organisation,
+            )
+        ),
+        _maybe_supporting=Exists(
+            SupportAssignment.objects.filter(
+                supporter=user, ended_at__isnull=True, complaint__organisation=organisation
+            )
+        ),
     )
-    arms = [
-        Q(complainant=user),
-        Q(subject_vp=user, vp_informed_at__isnull=False),
-        Q(pk__in=supported_ids),
-    ]
-    # Most people on this page (handlers) are in none of them: the page query
-    # asks whether any complaint of the organisation could be in an arm (a
-    # superset of what the access rule lets through), and when none can, the
-    # three arms with the access rule compiled into each are not run at all.
-    in_an_arm = {
-        f"_in_arm_{i}": Exists(Complaint.objects.filter(arm, organisation=organisation))
-        for i, arm in enumerate(arms)
-    }
+
+
+# Built from the access rule and compiled to SQL once per process; every
+# request runs it with its own user, organisation and moment (see
+# access/prepared.py for what is checked so that nothing else is shared).
+_HANDLED_COUNTED = PreparedQuery(_handled_counted)
+
+
+def case_lists(
+    *, user: User, organisation: Organisation, now: dt.datetime, page: str | None, per_page: int
+) -> CaseLists:
+    """The lists of the complaints page, in one query whatever their length:
+    a page of the cases the user handles or investigates, with the count of
+    all of them and of the overdue ones, and whether the user filed, is the
+    subject of or supports any case here. Only when they might is a second
+    query run for those (few) cases. A page number past the last page costs
+    a query more, to count and find the last page."""
     handled_page, overdue_count, maybe_in_arms = _counted_page(
-        handled, page, per_page, now=now, in_an_arm=in_an_arm
+        user=user, organisation=organisation, now=now, page=page, per_page=per_page
     )
     rows: list[Any] = []  # complaints, each annotated with its arm
     if maybe_in_arms:
+        # One query in three arms, each on an index of its own (complainant,
+        # subject VP, the support assignments of this supporter): an OR of
+        # them would filter every complaint of the organisation instead.
+        visible = complaints_visible_to(user).only(*_LIST_FIELDS).filter(organisation=organisation)
+        supported_ids = SupportAssignment.objects.filter(
+            supporter=user, ended_at__isnull=True
+        ).values("complaint_id")
+        arms = [
+            Q(complainant=user),
+            Q(subject_vp=user, vp_informed_at__isnull=False),
+            Q(pk__in=supported_ids),
+        ]
         labelled = [
             visible.filter(arm).annotate(arm=Value(label))
             for arm, label in zip(arms, (_FILED, _ABOUT_ME, _SUPPORTING), strict=True)
@@ -169,19 +217,12 @@ _LAST_PAGE_WITHOUT_COUNTING = 10_000
 
 
 def _counted_page(
-    handled: QuerySet[Complaint],
-    page: str | None,
-    per_page: int,
-    *,
-    now: dt.datetime,
-    in_an_arm: dict[str, Exists],
+    *, user: User, organisation: Organisation, now: dt.datetime, page: str | None, per_page: int
 ) -> tuple[Page[Complaint], int, bool]:
-    """The requested page of `handled`, how many of all of them are overdue,
-    and whether any of the `in_an_arm` subqueries finds a row (True when the
-    page query could not tell).
+    """The requested page of the handled cases, how many of all of them are
+    overdue, and whether the user might be in the page's other lists (True
+    when the page query could not tell).
 
-    The page query counts all rows and the overdue ones in window functions
-    (evaluated before LIMIT), so the access rule is compiled and run once.
     Answers exactly as Paginator.get_page: a page number that is no number
     gives the first page, one past the end (or below 1) the last — those
     rare requests count first, as before."""
@@ -189,21 +230,21 @@ def _counted_page(
     # A huge number would become an OFFSET the database refuses: past this
     # bound (far beyond any list) the page is found by counting first.
     if 1 <= number <= _LAST_PAGE_WITHOUT_COUNTING:
-        start = (number - 1) * per_page
-        rows = list(
-            handled.annotate(
-                _total=Window(Count("id")),
-                _overdue=Window(Count("id", filter=overdue(now))),
-                **in_an_arm,
-            )[start : start + per_page]
+        rows = _HANDLED_COUNTED.rows(
+            user=user,
+            organisation=organisation,
+            now=now,
+            limit=per_page,
+            offset=(number - 1) * per_page,
         )
         if rows:
-            first = rows[0]
-            paginator = _CountedPaginator(handled, per_page, first._total)
-            maybe = any(getattr(first, name) for name in in_an_arm)
+            first: Any = rows[0]  # with the annotations of _handled_counted
+            paginator = _CountedPaginator(rows, per_page, first._total)
+            maybe = bool(first._maybe_filed_or_about or first._maybe_supporting)
             return Page(rows, number, paginator), first._overdue, maybe
         if number == 1:
-            return Page([], 1, _CountedPaginator(handled, per_page, 0)), 0, True
+            return Page([], 1, _CountedPaginator([], per_page, 0)), 0, True
+    handled = _handled(user=user, organisation=organisation)
     counts = handled.aggregate(total=Count("id"), overdue=Count("id", filter=overdue(now)))
     paginator = _CountedPaginator(handled, per_page, counts["total"])
     return paginator.get_page(page), counts["overdue"], True

@@ -15,6 +15,7 @@ from hoeksteen.access.decorators import member_view
 from hoeksteen.complaints import selectors
 from hoeksteen.complaints.actions import ComplaintError
 from hoeksteen.complaints.actions.base import Actor
+from hoeksteen.complaints.display import CaseRows
 from hoeksteen.complaints.letters import letter_pdf
 from hoeksteen.complaints.views.intake import receipt_uids
 from hoeksteen.complaints.views.steps import STEPS, available
@@ -48,16 +49,17 @@ def case_list(request: HttpRequest) -> HttpResponse:
         page=request.GET.get(PAGE_PARAMETER),
         per_page=CASES_PER_PAGE,
     )
+    rows = CaseRows(slug=organisation.slug, now=now)
     return render(
         request,
         "complaints/list.html",
         {
             "organisation": organisation,
             "page": lists.handled,
-            "handled": [(c, selectors.term_statuses(c, now=now)) for c in lists.handled],
-            "filed": lists.filed,
-            "about_me": lists.about_me,
-            "supporting": lists.supporting,
+            "handled": [rows.row(c, with_terms=True) for c in lists.handled],
+            "filed": [rows.row(c) for c in lists.filed],
+            "about_me": [rows.row(c) for c in lists.about_me],
+            "supporting": [rows.row(c) for c in lists.supporting],
             "overdue": lists.overdue,
         },
     )
