@@ -77,12 +77,14 @@ def prepare(url: str) -> None:
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.db import connection
-    from django.db.models import Count
+    from django.db.models import Count, F, IntegerField, Value
+    from django.db.models.functions import Cast
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from hoeksteen.complaints.models import Complaint
+    from hoeksteen.complaints.selectors import _parts_present
     from hoeksteen.organisations.models import Organisation
     from hoeksteen.people.models import Membership, User
     from hoeksteen.practice.models import Melding
@@ -102,9 +104,16 @@ def prepare(url: str) -> None:
         .order_by("-n", "holder_id")[0]["holder_id"]
     )
     coordinator_id = Membership.objects.get(organisation=organisation, role="coordinator").user_id
+    # The case page asks for a part of the file (letters, documents, …) only
+    # when the case has one, so its query count depends on the case, not on
+    # the data size. Each scale opens a case of the same shape: the handler's
+    # first case in review with the most parts.
+    has = {name: Cast(exists, IntegerField()) for name, exists in _parts_present().items()}
     case = (
         Complaint.objects.filter(organisation=organisation, handler_id=handler_id, state="review")
-        .order_by("number")
+        .annotate(**has)
+        .annotate(shape=sum((F(name) for name in has), Value(0)))
+        .order_by("-shape", "number")
         .first()
     )
     assert case is not None
