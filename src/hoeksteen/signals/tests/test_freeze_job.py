@@ -11,7 +11,6 @@ import pytest
 
 from hoeksteen.audit.models import AuditEntry
 from hoeksteen.organisations.models import ComplaintRegulation, Organisation
-from hoeksteen.outbox.tests.runners import at_once, runners_database
 from hoeksteen.outbox.tick import run_tick
 from hoeksteen.people.models import User
 from hoeksteen.practice.models import Melding
@@ -21,6 +20,7 @@ from hoeksteen.signals.freezing import ended_year_freeze
 from hoeksteen.signals.models import FrozenPublication
 from hoeksteen.signals.tests.conftest import YEAR
 from hoeksteen.testing.factories import OrganisationFactory
+from hoeksteen.testing.threads import at_once, runners_database
 
 AddMeldingen = Callable[..., list[Melding]]
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")

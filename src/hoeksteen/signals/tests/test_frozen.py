@@ -23,7 +23,6 @@ from django.utils import translation
 from hoeksteen.access import policy
 from hoeksteen.audit.models import AuditEntry
 from hoeksteen.organisations.models import ComplaintRegulation, Organisation
-from hoeksteen.outbox.tests.runners import at_once, runners_database
 from hoeksteen.people.models import User
 from hoeksteen.practice.models import Department, Melding, MeldingCategory
 from hoeksteen.privacy.models import RetainedMeldingCount
@@ -34,6 +33,7 @@ from hoeksteen.signals.suppression import Granularity, publish_year
 from hoeksteen.signals.tests.conftest import YEAR
 from hoeksteen.signals.tests.test_report import _random_rows
 from hoeksteen.testing.factories import OrganisationFactory
+from hoeksteen.testing.threads import at_once, runners_database
 
 AddMeldingen = Callable[..., list[Melding]]
 
