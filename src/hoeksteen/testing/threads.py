@@ -31,6 +31,11 @@ def runners_database(tmp_path: Path) -> str | None:
     connection.ensure_connection()
     with contextlib.closing(sqlite3.connect(path)) as copy:
         connection.connection.backup(copy)
+        # In WAL mode before any runner connects: each connection asks for WAL
+        # (the settings' init_command), and switching a file's mode needs it
+        # alone, so two runners switching at once could fail with "database
+        # is locked" before their busy timeout applies.
+        copy.execute("PRAGMA journal_mode=WAL")
     return str(path)
 
 
