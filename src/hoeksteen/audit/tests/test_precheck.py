@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+import uuid
 from collections.abc import Callable
 from typing import Any
 
+import psycopg
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from hypothesis import HealthCheck, assume, given, settings
@@ -23,9 +25,10 @@ from hoeksteen.audit.actions import audit_record
 from hoeksteen.audit.chain import canonical_json
 from hoeksteen.audit.models import AuditEntry
 from hoeksteen.audit.tests import tampering
-from hoeksteen.audit.tests.conftest import Record
+from hoeksteen.audit.tests.conftest import FROZEN, Record
 from hoeksteen.audit.tests.test_properties import CANDIDATE, TAMPERS, calls
 from hoeksteen.audit.verify import VerifyResult, verify_audit
+from hoeksteen.testing import live
 
 # Any text PostgreSQL can hold: every character but NUL, with the control
 # characters, quotes, backslashes and non-BMP characters JSON escapes (or not).
@@ -93,14 +96,23 @@ def _has_a_float(value: Any) -> bool:
 def test_it_checks_in_the_database_on_postgresql_only(record: Record, prechecked: Spy) -> None:
     record(3, organisation_id=7)
     record(2, organisation_id=None)
+    # Every text the database must quote as Python does, or flag the entry.
+    awkward = 'a\tb\nc\\d"e\x01f\r\x7fé€😀'
+    audit_record(
+        actor=None,
+        organisation_id=7,
+        action=awkward,
+        target=AuditEntry.objects.first(),
+        detail={awkward: [awkward, -(2**70), None, True, {}]},
+    )
 
     result = verify_audit()
 
-    assert (result.checked, result.chains, result.broken) == (5, 2, None)
+    assert (result.checked, result.chains, result.broken) == (6, 2, None)
     if _on_postgresql():
         assert sorted((o.organisation_id, o.checked, o.flagged) for o in prechecked) == [
             (0, 2, None),
-            (7, 3, None),
+            (7, 4, None),
         ]
     else:
         assert prechecked == []
@@ -165,6 +177,40 @@ def test_it_writes_these_details_in_sql_as_python_does(
             assert canonical_json(json.loads(read)) == written
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_it_sorts_keys_by_code_point_whatever_the_collation() -> None:
+    # Python sorts keys by code point; a database created with en-US sorts
+    # "Z" after "from" and reads "a_b" as "ab". (This server's own databases
+    # sort by code point anyway, so the check needs one that does not.)
+    stored = '{"to": 1, "from": 2, "Z": 3, "é": 4, "a_b": 5, "ab": 6, "Ab": 7}'
+    written = canonical_json(json.loads(stored))
+    if not _on_postgresql():
+        assert written == '{"Ab":7,"Z":3,"a_b":5,"ab":6,"from":2,"to":1,"é":4}'
+        return
+    db = connection.settings_dict
+    server = live.PostgresServer.from_url(
+        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        suffix="collation",
+    )
+    name = f"{server.prefix}_{uuid.uuid4().hex[:8]}"
+    with server.admin() as admin:
+        admin.execute(
+            f'CREATE DATABASE "{name}" TEMPLATE template0 LOCALE_PROVIDER icu '
+            "ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"
+        )
+    try:
+        with psycopg.connect(server.url(name)) as other, other.cursor() as cursor:
+            cursor.execute(precheck._PREPARE)
+            cursor.execute(
+                "SELECT %s::text < 'from', pg_temp.audit_canonical_json(%s, 0)", ["Z", stored]
+            )
+            assert cursor.fetchone() == (False, written)
+    finally:
+        with server.admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def _both_ways(*, incremental: bool = False) -> tuple[VerifyResult, VerifyResult]:
     """verify-audit as it runs here, and with Python alone; each in a savepoint
     rolled back, so neither sees the other's checkpoints."""
@@ -203,6 +249,11 @@ def _delete_and_relink(entry: AuditEntry) -> int:
     return entry.seq
 
 
+def _rehash(entry: AuditEntry) -> int:
+    tampering.rehash(entry, "action", entry.action + "!")
+    return entry.seq + 1
+
+
 def _float_in_detail(entry: AuditEntry) -> int:
     tampering.alter(entry, "detail", {**entry.detail, "score": 0.5})
     return entry.seq
@@ -215,9 +266,38 @@ TAMPERS_AND_MORE = {
     "tombstone early": _tombstone(30),
     "tombstone in the future": _tombstone(365 * 200),
     "delete and relink": _delete_and_relink,
+    "rehash": _rehash,
     "float": _float_in_detail,
     "none": lambda entry: entry.seq,
 }
+
+
+@pytest.mark.time_machine(FROZEN, tick=False)
+@pytest.mark.parametrize("victim", [0, 2, 4], ids=["first", "middle", "newest"])
+@pytest.mark.parametrize("tamper", sorted(TAMPERS_AND_MORE))
+def test_it_names_the_same_break_as_python_alone(db: None, tamper: str, victim: int) -> None:
+    start = dt.datetime(2019, 6, 1, 8, tzinfo=dt.UTC)
+    chains: dict[int | None, list[AuditEntry]] = {None: [], 3: [], 4: []}
+    for n in range(5):
+        for chain, entries in chains.items():
+            if n == 3:
+                verify_audit()  # checkpoints for the incremental run
+            entries.append(
+                audit_record(
+                    actor=None,
+                    organisation_id=chain,
+                    action='complaint.viewed\t"x"',
+                    detail={"n": n, "ß": ["\\", None, True]},
+                    now=start + dt.timedelta(hours=n),
+                )
+            )
+    TAMPERS_AND_MORE[tamper](chains[3][victim])
+
+    full, full_in_python = _both_ways()
+    incremental, incremental_in_python = _both_ways(incremental=True)
+
+    assert full == full_in_python
+    assert incremental == incremental_in_python
 
 
 @pytest.mark.django_db
