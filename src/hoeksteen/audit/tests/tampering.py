@@ -115,10 +115,12 @@ def delete_and_relink(entry: AuditEntry) -> None:
     """Delete an entry and rewrite the links after it, and the head, so every
     hash fits again; only the gap in the sequence numbers still tells."""
     delete(entry)
-    later = AuditEntry.objects.filter(
-        organisation_id=entry.organisation_id, seq__gt=entry.seq
-    ).order_by("seq")
-    prev_hash = entry.prev_hash
+    relink_after(entry.organisation_id, entry.seq, prev_hash=entry.prev_hash)
+
+
+def relink_after(organisation_id: int, seq: int, *, prev_hash: str) -> None:
+    """Link the entries after `seq` to `prev_hash` and rehash them, and the head."""
+    later = AuditEntry.objects.filter(organisation_id=organisation_id, seq__gt=seq).order_by("seq")
     for following in later:
         following.prev_hash = prev_hash
         prev_hash = _hash_of(following)
@@ -126,7 +128,7 @@ def delete_and_relink(entry: AuditEntry) -> None:
             "UPDATE {table} SET prev_hash = %s, hash = %s WHERE id = %s",
             [following.prev_hash, prev_hash, following.pk],
         )
-    AuditChainHead.objects.filter(organisation_id=entry.organisation_id).update(hash=prev_hash)
+    AuditChainHead.objects.filter(organisation_id=organisation_id).update(hash=prev_hash)
 
 
 def insert_into_the_past(after: AuditEntry, *, action: str) -> AuditEntry:

@@ -8,6 +8,7 @@ does not ask for one (the fallback), and compare the Python loop with itself.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import threading
 import uuid
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 
 from hoeksteen.audit import actions, precheck, verify
 from hoeksteen.audit.actions import audit_record
-from hoeksteen.audit.chain import canonical_json
+from hoeksteen.audit.chain import canonical_json, link_text
 from hoeksteen.audit.models import AuditEntry
 from hoeksteen.audit.tests import tampering
 from hoeksteen.audit.tests.conftest import FROZEN, Record
@@ -365,6 +366,42 @@ def test_it_names_an_entry_altered_after_a_float_as_python_alone(
 
     assert full == full_in_python
     assert str(full.broken) == "chain 7, entry 3: altered"
+
+
+@pytest.mark.postgres
+def test_it_leaves_a_tombstone_dated_before_the_year_1_to_python(record: Record) -> None:
+    entries = record(3)
+    victim = entries[1]
+    if not _on_postgresql():
+        # SQLite stores no year before 1; the retention check is Python's anyway.
+        _tombstone(30)(victim)
+        assert str(verify_audit().broken) == "chain 7, entry 2: emptied before its retention term"
+        return
+    # As text, as Python reads and hashes it, the entry is from the year 44
+    # and was emptied a year later, long before its term; as a time in the
+    # database it is from 44 BC (to_char writes no era), long enough ago.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditentry SET created_at = '0044-03-15 12:00:00+00 BC', "
+            "tombstoned_at = '0045-03-15 12:00:00+00', action = 'tombstone', detail = '{}' "
+            "WHERE id = %s",
+            [victim.pk],
+        )
+    text = link_text(
+        organisation_id=7,
+        seq=2,
+        created_at="0044-03-15T12:00:00.000000+00:00",
+        payload_hash=victim.payload_hash,
+        prev_hash=victim.prev_hash,
+    )
+    rehashed = hashlib.sha256(text.encode()).hexdigest()
+    tampering.alter(victim, "hash", rehashed)
+    tampering.relink_after(7, 2, prev_hash=rehashed)
+
+    full, full_in_python = _both_ways()
+
+    assert full == full_in_python
+    assert str(full.broken) == "chain 7, entry 2: emptied before its retention term"
 
 
 def test_it_balances_the_batches_by_entries(monkeypatch: pytest.MonkeyPatch) -> None:
