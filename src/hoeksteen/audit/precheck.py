@@ -52,7 +52,9 @@ the whole path to the pure Python one.
 The canonical form of a detail in SQL
 -------------------------------------
 `json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False)`:
-keys sorted by code point, which for UTF-8 is byte order, COLLATE "C";
+keys sorted by code point, which for UTF-8 is byte order, COLLATE "C" (a
+database created with en-US, as PostgreSQL's images are, sorts "Z" after
+"from");
 strings and keys as jsonb writes them (escape_json, as above); true, false
 and null as they are; a number only when jsonb writes it as an integer
 (digits, an optional minus: Python reads it back as an int and writes the
@@ -64,14 +66,17 @@ whole object or array NULL: `string_agg` would silently leave it out.
 
 Where it lives, and what it calls
 ---------------------------------
-The function is created by each check, in the session's own temporary
-schema, and rolled back with the check's transaction. A function in a real
-schema could be replaced (CREATE OR REPLACE) by anyone who can write the
-audit table, and would then vouch for whatever it was made to; the
-temporary one comes from this code, like the Python check. Every function
-the SQL calls is schema-qualified (pg_catalog., pg_temp.), so a function a
-user created elsewhere cannot stand in for it, and every operator is used
-on the exact types of a built-in one.
+The two functions are created by each check, in the session's own
+temporary schema, and rolled back with the check's transaction. A function
+in a real schema (made by a migration) could be replaced, CREATE OR
+REPLACE, by anyone who can write the audit table, and would then vouch for
+whatever it was made to; a temporary one comes from this code, as the
+Python check does, and no other session can change it. Every function the
+SQL calls is schema-qualified (pg_catalog., pg_temp.), so a function a user
+created elsewhere cannot stand in for it, and every operator is used on the
+exact types of a built-in one, which PostgreSQL prefers to any other
+(unless the search path itself puts another schema before pg_catalog, which
+would redirect the table names as well).
 
 Speed: an entry costs about 5 µs of database time (two `sha256` calls of
 about 0.9 µs each, the texts, the window); the canonical detail is cached
@@ -107,56 +112,64 @@ _PARALLEL_FROM = 20_000
 # them for the two workers to finish at about the same time.
 _BATCH_ENTRIES = 250_000
 
-# A member that is NULL (flagged) makes its object or array NULL (HAVING):
-# string_agg would silently leave it out. The members are a subquery of their
-# own (OFFSET 0) so that each is written once: pulled up into the aggregate,
-# the member's expression would be evaluated for count and again for
-# string_agg, twice per level of nesting. Scalars are written by the function
-# below, which is inlined, not by a nested call of this one: a nested call of
-# an SQL function is planned anew every time.
+# PL/pgSQL, not SQL: a nested call of an SQL function is parsed and planned
+# anew every time (about 250 µs for each nested object or array), where
+# PL/pgSQL plans its queries once per session. A member that is NULL (flagged)
+# makes its object or array NULL (HAVING): string_agg would silently leave it
+# out. The members are a subquery of their own (OFFSET 0) so that each is
+# written once: pulled up into the aggregate, a member would be written for
+# count and again for string_agg, twice per level of nesting. Scalars are
+# written by the SQL function below, which is inlined where it is called.
 _CANONICAL_JSON = """
-CREATE OR REPLACE FUNCTION pg_temp.audit_canonical_json(value jsonb, depth integer)
-RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 10000 AS $$
-SELECT CASE pg_catalog.jsonb_typeof(value)
-    WHEN 'object' THEN (
-        SELECT '{' || coalesce(
-                   pg_catalog.string_agg(m.text, ',' ORDER BY m.key COLLATE pg_catalog."C"), ''
-               ) || '}'
-        FROM (
-            SELECT e.key, pg_catalog.to_json(e.key)::text || ':' || CASE
-                       WHEN pg_catalog.jsonb_typeof(e.value) IN ('object', 'array')
-                       THEN pg_temp.audit_canonical_json(e.value, depth + 1)
-                       ELSE pg_temp.audit_canonical_scalar(e.value)
-                   END AS text
-            FROM pg_catalog.jsonb_each(value) AS e
-            OFFSET 0
-        ) AS m
-        HAVING pg_catalog.count(*) = pg_catalog.count(m.text)
-    )
-    WHEN 'array' THEN (
-        SELECT '[' || coalesce(pg_catalog.string_agg(m.text, ',' ORDER BY m.n), '') || ']'
-        FROM (
-            SELECT a.n, CASE
-                       WHEN pg_catalog.jsonb_typeof(a.value) IN ('object', 'array')
-                       THEN pg_temp.audit_canonical_json(a.value, depth + 1)
-                       ELSE pg_temp.audit_canonical_scalar(a.value)
-                   END AS text
-            FROM pg_catalog.jsonb_array_elements(value) WITH ORDINALITY AS a(value, n)
-            OFFSET 0
-        ) AS m
-        HAVING pg_catalog.count(*) = pg_catalog.count(m.text)
-    )
-    ELSE pg_temp.audit_canonical_scalar(value)
+CREATE OR REPLACE FUNCTION pg_temp.audit_canonical_json(node jsonb, depth integer)
+RETURNS text LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 10000 AS $$
+BEGIN
+    IF depth >= 64 THEN
+        RETURN NULL;
+    END IF;
+    CASE pg_catalog.jsonb_typeof(node)
+    WHEN 'object' THEN
+        RETURN (
+            SELECT '{' || coalesce(
+                       pg_catalog.string_agg(m.text, ',' ORDER BY m.key COLLATE pg_catalog."C"), ''
+                   ) || '}'
+            FROM (
+                SELECT e.key, pg_catalog.to_json(e.key)::text || ':' || CASE
+                           WHEN pg_catalog.jsonb_typeof(e.value) IN ('object', 'array')
+                           THEN pg_temp.audit_canonical_json(e.value, depth + 1)
+                           ELSE pg_temp.audit_canonical_scalar(e.value)
+                       END AS text
+                FROM pg_catalog.jsonb_each(node) AS e
+                OFFSET 0
+            ) AS m
+            HAVING pg_catalog.count(*) = pg_catalog.count(m.text)
+        );
+    WHEN 'array' THEN
+        RETURN (
+            SELECT '[' || coalesce(pg_catalog.string_agg(m.text, ',' ORDER BY m.n), '') || ']'
+            FROM (
+                SELECT a.n, CASE
+                           WHEN pg_catalog.jsonb_typeof(a.value) IN ('object', 'array')
+                           THEN pg_temp.audit_canonical_json(a.value, depth + 1)
+                           ELSE pg_temp.audit_canonical_scalar(a.value)
+                       END AS text
+                FROM pg_catalog.jsonb_array_elements(node) WITH ORDINALITY AS a(value, n)
+                OFFSET 0
+            ) AS m
+            HAVING pg_catalog.count(*) = pg_catalog.count(m.text)
+        );
+    ELSE
+        RETURN pg_temp.audit_canonical_scalar(node);
+    END CASE;
 END
-WHERE depth < 64
 $$
 """
 _CANONICAL_SCALAR = """
-CREATE OR REPLACE FUNCTION pg_temp.audit_canonical_scalar(value jsonb)
+CREATE OR REPLACE FUNCTION pg_temp.audit_canonical_scalar(node jsonb)
 RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 SELECT CASE
-    WHEN pg_catalog.jsonb_typeof(value) <> 'number' THEN value::text
-    WHEN value::text ~ '^-?[0-9]+$' AND pg_catalog.length(value::text) < 4300 THEN value::text
+    WHEN pg_catalog.jsonb_typeof(node) <> 'number' THEN node::text
+    WHEN node::text ~ '^-?[0-9]+$' AND pg_catalog.length(node::text) < 4300 THEN node::text
 END
 $$
 """
