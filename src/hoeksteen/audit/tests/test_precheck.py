@@ -404,6 +404,16 @@ def test_it_leaves_a_tombstone_dated_before_the_year_1_to_python(record: Record)
     assert str(full.broken) == "chain 7, entry 2: emptied before its retention term"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_it_asks_the_database_only_where_it_pays(precheck_always: Callable[[int], bool]) -> None:
+    # Two connections on PostgreSQL, opened for enough entries; on one the
+    # database is no quicker than Python.
+    assert precheck_always(10_000) is _on_postgresql()
+    assert precheck_always(9_999) is False
+    with transaction.atomic():
+        assert precheck_always(10_000) is False
+
+
 def test_it_balances_the_batches_by_entries(monkeypatch: pytest.MonkeyPatch) -> None:
     sizes = [5000, 40, 3000, 2999, 1, 0, 700, 700, 1200]
     stretches = [precheck.Stretch(i, 10, "h", 1, 10 + n, 1825) for i, n in enumerate(sizes)]
@@ -428,7 +438,6 @@ def test_it_checks_batches_on_connections_of_their_own(
 ) -> None:
     for chain, count in [(None, 4), (3, 9), (4, 2), (5, 6), (6, 1)]:
         record(count, organisation_id=chain)
-    monkeypatch.setattr(precheck, "_PARALLEL_FROM", 0)
     monkeypatch.setattr(precheck, "_BATCH_ENTRIES", 5)
     workers: list[tuple[str, Any]] = []
     check = precheck._check
@@ -465,7 +474,6 @@ def test_it_checks_inside_a_transaction_on_its_connection(
 ) -> None:
     # Other connections would not see entries this transaction has not committed.
     record(30, organisation_id=3)
-    monkeypatch.setattr(precheck, "_PARALLEL_FROM", 0)
     monkeypatch.setattr(precheck, "_BATCH_ENTRIES", 5)
     threads: list[str] = []
     check = precheck._check
