@@ -285,7 +285,9 @@ class Outcome:
 def precheck(
     stretches: Sequence[Stretch], *, now: dt.datetime, progress: Progress
 ) -> dict[int, Outcome]:
-    """Check every stretch in the database; the outcome per chain."""
+    """Check every stretch in the database; the outcome per chain. Batches
+    run on two connections of their own, or, inside a transaction, one after
+    another on the caller's; `progress` is told each batch's entries."""
     outcomes: list[Outcome] = []
     if connection.in_atomic_block:
         for batch in _batches(stretches, workers=1):
@@ -304,6 +306,7 @@ def precheck(
                     outcomes.extend(found)
                     progress(sum(o.checked for o in found))
             finally:
+                # After a failure, the batches not yet started are not started.
                 for future in futures:
                     future.cancel()
     return {o.organisation_id: o for o in outcomes}
