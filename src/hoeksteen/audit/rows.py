@@ -30,19 +30,20 @@ Row = tuple[str, str, str, str, str, str, str, str, str, str, str, str, str]
 # (chain, after this seq, up to and including this seq)
 Range = tuple[int, int, int]
 
+# to_char's format for a time in UTC as `chain.iso_time` writes it; the
+# SQL pre-check (precheck.py) formats the time with it too.
+TIME_FORMAT = """'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'"""
+
 # One LATERAL index range scan per chain, in the order of the ranges: a
 # nested loop over an ordered function scan keeps that order, and no sort
 # runs over the (possibly millions of) rows.
-_COPY = """
+_COPY = f"""
 COPY (
     SELECT e.organisation_id, e.id, e.seq, coalesce(e.actor_id::text, 'null'),
            e.action, e.object_type, e.object_id, e.detail,
-           to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'),
+           to_char(e.created_at AT TIME ZONE 'UTC', {TIME_FORMAT}),
            e.prev_hash, e.hash, e.payload_hash,
-           coalesce(
-               to_char(e.tombstoned_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'),
-               ''
-           )
+           coalesce(to_char(e.tombstoned_at AT TIME ZONE 'UTC', {TIME_FORMAT}), '')
     FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS r(chain, after, upto)
     CROSS JOIN LATERAL (
         SELECT * FROM audit_auditentry e
@@ -50,7 +51,7 @@ COPY (
         ORDER BY e.seq
     ) AS e
 ) TO STDOUT
-"""
+"""  # noqa: S608 (TIME_FORMAT is a constant; values go in as parameters)
 _FIELDS = (
     "organisation_id",
     "id",

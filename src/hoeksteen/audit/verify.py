@@ -2,10 +2,16 @@
 
 Every hash is recomputed from the entry's fields; only a tombstone's payload
 hash is taken as stored (its content is gone). The entries are read as text
-in one stream (`rows.entry_rows`) and checked chain by chain in one loop; the
-heads, checkpoints, retention terms and the check for entries behind a head
-are one query each, whatever the number of chains, so an incremental run
-costs what the new entries cost.
+in one stream (`rows.entry_rows`) and checked chain by chain in one loop
+(`_verify_links`); the heads, checkpoints, retention terms and the check for
+entries behind a head are one query each, whatever the number of chains, so
+an incremental run costs what the new entries cost.
+
+On PostgreSQL, for a large enough run outside a transaction, the database
+recomputes the hashes first, on two connections at once (precheck.py): a
+chain it vouches for is not read into Python at all, and only a chain it
+flags goes through `_verify_links`, which names the break. Both ways give
+the same result; precheck.py says why.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from hoeksteen.audit.chain import (
     quoted,
 )
 from hoeksteen.audit.models import AuditChainHead, AuditCheckpoint, AuditEntry
+from hoeksteen.audit.precheck import Stretch, precheck
 from hoeksteen.audit.rows import Range, Row, entry_rows
 from hoeksteen.core import clock
 
@@ -36,6 +43,10 @@ _OUT_OF_ORDER = "out of order (inserted later)"
 DEFAULT_RETENTION_DAYS = 1825
 
 Progress = Callable[[int], object]
+
+# From this many entries on, the database's pre-check on two connections is
+# quicker than the Python loop, opening the second connection included.
+_PRECHECK_FROM = 10_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -277,25 +288,27 @@ def _behind_the_heads(chains: list[_Chain]) -> dict[int, int]:
     return {chain: first for chain, first in past.items() if first > heads.get(chain, (0,))[0]}
 
 
-def _verify_chains(
+# (chain, intact entries, the first break, the last intact entry)
+_Links = tuple[int, int, Break | None, _Link]
+
+
+def _links_in_python(
     chain_ids: list[int],
     heads: dict[int, tuple[int, str]],
     starts: dict[int, _Link],
+    retention: dict[int, int],
+    now: dt.datetime,
     progress: Progress,
-) -> list[_Chain]:
-    """Check the chains in order up to the first broken one."""
-    retention = _retention_days(chain_ids)
-    now = clock.now()
+) -> Generator[_Links]:
+    """Each chain's links checked by `_verify_links`, chain by chain in one stream."""
     ranges: list[Range] = [
         (chain, starts.get(chain, _START).seq, heads.get(chain, (0, GENESIS))[0])
         for chain in chain_ids
     ]
-    chains = []
     # closing: a break leaves the rest of the stream unread.
     with contextlib.closing(entry_rows(ranges)) as rows:
         row = next(rows, None)
         for chain in chain_ids:
-            head_seq, head_hash = heads.get(chain, (0, GENESIS))
             checked, broken, last, row = _verify_links(
                 chain,
                 rows,
@@ -305,6 +318,53 @@ def _verify_chains(
                 retention=dt.timedelta(days=retention[chain]),
                 progress=progress,
             )
+            yield chain, checked, broken, last
+
+
+def _links_in_database(
+    chain_ids: list[int],
+    heads: dict[int, tuple[int, str]],
+    starts: dict[int, _Link],
+    retention: dict[int, int],
+    now: dt.datetime,
+    progress: Progress,
+) -> Generator[_Links]:
+    """Each chain's links as the database's pre-check found them, and as
+    `_verify_links` finds them where the pre-check flagged an entry."""
+    stretches = []
+    for chain in chain_ids:
+        start = starts.get(chain, _START)
+        upto = heads.get(chain, (0, GENESIS))[0]
+        stretches.append(
+            Stretch(chain, start.seq, start.hash, start.row_id, upto, retention[chain])
+        )
+    outcomes = precheck(stretches, now=now, progress=progress)
+    for chain in chain_ids:
+        outcome = outcomes[chain]
+        if outcome.flagged is not None:
+            # The rows are read again, so progress is not told twice.
+            yield from _links_in_python([chain], heads, starts, retention, now, lambda n: None)
+        else:
+            last = _Link(*outcome.last) if outcome.last else starts.get(chain, _START)
+            yield chain, outcome.checked, None, last
+
+
+def _verify_chains(
+    chain_ids: list[int],
+    heads: dict[int, tuple[int, str]],
+    starts: dict[int, _Link],
+    progress: Progress,
+    *,
+    in_database: bool,
+) -> list[_Chain]:
+    """Check the chains in order up to the first broken one."""
+    links = _links_in_database if in_database else _links_in_python
+    chains = []
+    with contextlib.closing(
+        links(chain_ids, heads, starts, _retention_days(chain_ids), clock.now(), progress)
+    ) as checked_chains:
+        for chain, checked, broken, last in checked_chains:
+            head_seq, head_hash = heads.get(chain, (0, GENESIS))
             if broken is None and last.seq < head_seq:
                 broken = Break(chain, last.seq + 1, "missing at the end (deleted)")
             if broken is None and last.hash != head_hash:
@@ -321,7 +381,29 @@ def verify_audit(*, incremental: bool = False, progress: Progress = lambda n: No
     With `incremental`, each chain is checked from its last checkpoint on,
     after confirming the checkpointed entry itself is unchanged; otherwise
     from its first entry. An intact chain moves its checkpoint forward.
+    `progress` is told how many more entries were checked.
     """
+    return _verify_audit(incremental=incremental, progress=progress, in_database=None)
+
+
+def _precheck_pays(entries: int) -> bool:
+    """Whether the database's pre-check is quicker here than the Python loop:
+    only on PostgreSQL, with two connections (outside a transaction, whose
+    uncommitted entries another connection would not see) and enough entries
+    to pay for opening the second."""
+    return (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and entries >= _PRECHECK_FROM
+    )
+
+
+def _verify_audit(
+    *, incremental: bool, progress: Progress, in_database: bool | None
+) -> VerifyResult:
+    """verify_audit, with the hashes recomputed by the database's pre-check
+    (`in_database`), by Python alone, or as `_precheck_pays` decides (None).
+    Tests compare the two ways."""
     # The heads are read first and only entries up to them are checked, so
     # appends made while verify-audit runs are left for the next run.
     heads = _heads()
@@ -330,7 +412,10 @@ def verify_audit(*, incremental: bool = False, progress: Progress = lambda n: No
     if incremental:
         starts = _anchors({c.organisation_id: c for c in AuditCheckpoint.objects.all()})
         starts = {chain: s for chain, s in starts.items() if s.seq <= heads.get(chain, (0,))[0]}
-    chains = _verify_chains(chain_ids, heads, starts, progress)
+    if in_database is None:
+        entries = sum(seq - starts.get(chain, _START).seq for chain, (seq, _hash) in heads.items())
+        in_database = _precheck_pays(entries)
+    chains = _verify_chains(chain_ids, heads, starts, progress, in_database=in_database)
     behind = _behind_the_heads([c for c in chains if c.broken is None])
     for i, chain in enumerate(chains):
         if chain.broken is None and chain.organisation_id in behind:

@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 
 import hoeksteen
+from hoeksteen.audit import verify
 from hoeksteen.audit.actions import audit_record
 from hoeksteen.audit.models import AuditEntry
 
@@ -20,6 +21,17 @@ FROZEN = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
 PYTHON = sys.executable
 
 Record = Callable[..., list[AuditEntry]]
+
+
+@pytest.fixture(autouse=True)
+def precheck_always(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], bool]:
+    """On PostgreSQL every verify-audit in these tests goes through the
+    database's pre-check, however few the entries and inside the test's
+    transaction, so that each tamper test checks it too. (verify-audit
+    itself asks for it only where it pays; the rule is returned.)"""
+    rule = verify._precheck_pays
+    monkeypatch.setattr(verify, "_precheck_pays", lambda entries: connection.vendor == "postgresql")
+    return rule
 
 
 @pytest.fixture

@@ -111,6 +111,26 @@ def append_behind_the_head(organisation_id: int, *, action: str) -> AuditEntry:
     return forged
 
 
+def delete_and_relink(entry: AuditEntry) -> None:
+    """Delete an entry and rewrite the links after it, and the head, so every
+    hash fits again; only the gap in the sequence numbers still tells."""
+    delete(entry)
+    relink_after(entry.organisation_id, entry.seq, prev_hash=entry.prev_hash)
+
+
+def relink_after(organisation_id: int, seq: int, *, prev_hash: str) -> None:
+    """Link the entries after `seq` to `prev_hash` and rehash them, and the head."""
+    later = AuditEntry.objects.filter(organisation_id=organisation_id, seq__gt=seq).order_by("seq")
+    for following in later:
+        following.prev_hash = prev_hash
+        prev_hash = _hash_of(following)
+        _sql(
+            "UPDATE {table} SET prev_hash = %s, hash = %s WHERE id = %s",
+            [following.prev_hash, prev_hash, following.pk],
+        )
+    AuditChainHead.objects.filter(organisation_id=organisation_id).update(hash=prev_hash)
+
+
 def insert_into_the_past(after: AuditEntry, *, action: str) -> AuditEntry:
     """Slip an entry in after `after` and rewrite the rest of the chain and its
     head so every hash and sequence number fits again. Only the row ids, which

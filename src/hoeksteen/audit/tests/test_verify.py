@@ -92,6 +92,13 @@ def test_it_names_an_entry_deleted_from_the_middle(record: Record) -> None:
     assert "BROKEN: chain 7, entry 2: missing (deleted)" in err
 
 
+def test_it_names_an_entry_deleted_with_the_links_after_it_rewritten(record: Record) -> None:
+    entries = record(5)
+    tampering.delete_and_relink(entries[1])
+
+    assert str(verify_audit().broken) == "chain 7, entry 2: missing (deleted)"
+
+
 def test_it_names_an_entry_deleted_from_the_end(record: Record) -> None:
     entries = record(5)
     tampering.delete(entries[-1])
